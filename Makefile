@@ -1,0 +1,50 @@
+# The README's two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ASSETS := src/osr/static/govuk/govuk-frontend.min.css
+
+.PHONY: run test lint typecheck pytest assets install bench clean
+
+run: install assets
+	OSR_DEBUG=1 $(BIN)/osr migrate --no-input
+	OSR_DEBUG=1 $(BIN)/osr demo
+	OSR_DEBUG=1 $(BIN)/osr runserver 127.0.0.1:8000
+
+test: install assets lint typecheck pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+assets: $(ASSETS)
+
+# GOV.UK Frontend's built CSS, JavaScript, fonts and images, served by WhiteNoise.
+# The stylesheet points at /assets/; rewritten to be relative to where it is served.
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf src/osr/static/govuk && mkdir -p src/osr/static/govuk
+	cp -r node_modules/govuk-frontend/dist/govuk/assets src/osr/static/govuk/assets
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js src/osr/static/govuk/
+	sed 's#url(/assets/#url(assets/#g' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(ASSETS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	OSR_DEBUG=1 $(BIN)/mypy
+
+pytest: install assets
+	OSR_DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	OSR_DEBUG=1 $(BIN)/python bench/catalogue.py
+
+clean:
+	rm -rf $(VENV) node_modules src/osr/static/govuk var

@@ -1,0 +1,87 @@
+"""The public HTTP API, mounted at /api/v1/: each app adds its routers here."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaError
+
+from osr.catalogue.api import routers as catalogue_routers
+from osr.catalogue.services import Conflict, InUse
+from osr.core.api_crud import Duplicate, FieldErrors
+
+
+def token_user(request):
+    """Bearer-token sign-in is done by ``BearerTokenMiddleware``; this reads its result."""
+    return getattr(request, "token_user", None)
+
+
+api = NinjaAPI(
+    title="Operational Service Readiness API",
+    version="1",
+    description="Defra's catalogue of services and their operational readiness.",
+    auth=token_user,
+    urls_namespace="api",
+)
+
+
+def _errors_from_schema(error: SchemaError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for item in error.errors:
+        location = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path")]
+        if location and location[0] in ("body", "payload", "paging"):
+            location = location[1:]
+        errors.setdefault(".".join(location) or "__all__", []).append(item.get("msg", "Invalid"))
+    return errors
+
+
+@api.exception_handler(SchemaError)
+def on_schema_error(request, error: SchemaError):
+    return api.create_response(
+        request, {"detail": "Invalid input", "errors": _errors_from_schema(error)}, status=422
+    )
+
+
+@api.exception_handler(FieldErrors)
+def on_field_errors(request, error: FieldErrors):
+    return api.create_response(
+        request, {"detail": "Invalid input", "errors": error.errors}, status=error.status
+    )
+
+
+@api.exception_handler(Duplicate)
+def on_duplicate(request, error: Duplicate):
+    return api.create_response(
+        request, {"detail": "Already exists", "errors": error.errors}, status=409
+    )
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request, error: Conflict):
+    return api.create_response(request, {"detail": "Conflicts with another change"}, status=409)
+
+
+@api.exception_handler(InUse)
+def on_in_use(request, error: InUse):
+    return api.create_response(request, {"detail": str(error)}, status=409)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, error):
+    return api.create_response(
+        request, {"detail": "Sign in with 'Authorization: Bearer <token>'"}, status=401
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, error):
+    return api.create_response(request, {"detail": str(error) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, error):
+    return api.create_response(request, {"detail": str(error) or "Not found"}, status=404)
+
+
+for prefix, router in catalogue_routers():
+    api.add_router(prefix, router)

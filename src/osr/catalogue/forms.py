@@ -1,0 +1,246 @@
+"""Validation of every catalogue write, shared by the pages, the API and the CLI.
+
+A reference to another object is given by its slug, or by its id where it has
+none, so the same form validates a posted page and a JSON body alike.
+"""
+
+from django import forms
+from django.core.validators import URLValidator
+from django.db.models import Q
+
+from . import models
+from .choices import Phase
+
+
+class URLListField(forms.Field):
+    """Several URLs: one a line on a page, a list in the API."""
+
+    widget = forms.Textarea
+    api_type = list[str]
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return []
+        if isinstance(value, str):
+            value = value.splitlines()
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError("Enter a list of web addresses")
+        return [str(item).strip() for item in value if str(item).strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        check = URLValidator(schemes=["http", "https"])
+        for item in value:
+            try:
+                check(item)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(f"‘{item}’ is not a web address") from error
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+
+def by_slug(queryset, **kwargs) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(queryset=queryset, to_field_name="slug", **kwargs)
+
+
+def person_field(**kwargs) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(queryset=models.Person.objects.all(), required=False, **kwargs)
+
+
+class CatalogueForm(forms.ModelForm):
+    """A model form whose required-field message names the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            label = field.label or name.replace("_", " ").capitalize()
+            field.error_messages["required"] = f"Enter {label.lower()}"
+            if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                field.error_messages["required"] = f"Select {label.lower()}"
+                field.error_messages["invalid_choice"] = f"Select a valid {label.lower()}"
+
+
+class ServiceForm(CatalogueForm):
+    delivery_group = by_slug(models.DeliveryGroup.objects.all())
+    delivery_team = by_slug(models.Team.objects.all(), required=False)
+    service_owner = person_field()
+    product_manager = person_field()
+    data_owner = person_field(label="Data owner (MyIT data contact)")
+    repository_urls = URLListField(required=False, label="Repositories")
+    dashboard_urls = URLListField(required=False, label="Dashboards")
+    runbook_urls = URLListField(required=False, label="Runbooks")
+
+    class Meta:
+        model = models.Service
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "delivery_group",
+            "delivery_team",
+            "critical",
+            "critical_reason",
+            "uses_live_data",
+            "live_data_since",
+            "live_data_sources",
+            "service_owner",
+            "product_manager",
+            "support_contact_email",
+            "data_owner",
+            "support_hours",
+            "user_needs_summary",
+            "technical_solution_summary",
+            "repository_urls",
+            "dashboard_urls",
+            "runbook_urls",
+            "myit_record_url",
+        ]
+        labels = {"myit_record_url": "MyIT record", "support_contact_email": "Support contact email"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A slug is how other systems refer to the service: it never changes.
+            self.fields["slug"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("critical") and not data.get("critical_reason", "").strip():
+            self.add_error("critical_reason", "Enter why the service is critical")
+        team = data.get("delivery_team")
+        group = data.get("delivery_group")
+        if team and group and team.delivery_group_id != group.pk:
+            self.add_error("delivery_team", "Select a team in the service’s delivery group")
+        if not data.get("uses_live_data"):
+            data["live_data_since"] = None
+        return data
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(
+        choices=Phase.choices, error_messages={"required": "Select a phase"}
+    )
+    reason = forms.CharField(required=False, widget=forms.Textarea)
+
+
+class ComponentForm(CatalogueForm):
+    service = by_slug(models.Service.objects.all())
+    supplier = by_slug(models.Supplier.objects.all(), required=False)
+
+    class Meta:
+        model = models.Component
+        fields = [
+            "service",
+            "name",
+            "kind",
+            "hosting",
+            "supplier",
+            "support_group",
+            "runbook_url",
+            "monitoring_url",
+        ]
+
+
+class SupplierForm(CatalogueForm):
+    class Meta:
+        model = models.Supplier
+        fields = ["name", "slug"]
+
+
+class ContractForm(CatalogueForm):
+    supplier = by_slug(models.Supplier.objects.all())
+    components = forms.ModelMultipleChoiceField(
+        queryset=models.Component.objects.select_related("service"), required=False
+    )
+
+    class Meta:
+        model = models.Contract
+        fields = ["supplier", "reference", "start_date", "end_date", "components"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be the same as or after the start date")
+        return data
+
+
+class ExternalSystemForm(CatalogueForm):
+    class Meta:
+        model = models.ExternalSystem
+        fields = ["name", "slug", "description", "url"]
+
+
+class DependencyForm(CatalogueForm):
+    from_service = by_slug(models.Service.objects.all(), label="Service")
+    to_service = by_slug(models.Service.objects.all(), required=False, label="Depends on service")
+    to_external = by_slug(
+        models.ExternalSystem.objects.all(), required=False, label="Depends on external system"
+    )
+
+    class Meta:
+        model = models.Dependency
+        fields = [
+            "from_service",
+            "to_service",
+            "to_external",
+            "kind",
+            "carries_live_data",
+            "description",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        source, service, external = (
+            data.get("from_service"),
+            data.get("to_service"),
+            data.get("to_external"),
+        )
+        if bool(service) == bool(external):
+            self.add_error("to_service", "Select either a service or an external system")
+            return data
+        if source and service and source.pk == service.pk:
+            self.add_error("to_service", "A service cannot depend on itself")
+        return data
+
+    def duplicate(self) -> bool:
+        """The same dependency is already recorded (the API answers 409)."""
+        data = self.cleaned_data
+        target = (
+            Q(to_service=data["to_service"])
+            if data.get("to_service")
+            else Q(to_external=data.get("to_external"))
+        )
+        return (
+            models.Dependency.objects.filter(target, from_service=data.get("from_service"))
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+
+
+class DeliveryGroupForm(CatalogueForm):
+    osr_manager = person_field(label="OSR manager")
+    live_services_manager = person_field()
+    members = forms.ModelMultipleChoiceField(queryset=models.Person.objects.all(), required=False)
+
+    class Meta:
+        model = models.DeliveryGroup
+        fields = ["name", "slug", "description", "osr_manager", "live_services_manager", "members"]
+
+
+class TeamForm(CatalogueForm):
+    delivery_group = by_slug(models.DeliveryGroup.objects.all())
+    members = forms.ModelMultipleChoiceField(queryset=models.Person.objects.all(), required=False)
+
+    class Meta:
+        model = models.Team
+        fields = ["name", "slug", "kind", "delivery_group", "contact_email", "members"]
+
+
+class PersonForm(CatalogueForm):
+    class Meta:
+        model = models.Person
+        fields = ["name", "email", "phone", "role_title"]

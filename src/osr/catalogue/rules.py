@@ -1,0 +1,112 @@
+"""Who may change what in the catalogue: the one place the rules are written.
+
+Pages, the API and the CLI all ask ``user.has_perm("catalogue.<action>_<model>", obj)``.
+For ``add_*`` permissions the object is the delivery group the new thing belongs to.
+"""
+
+import rules
+
+from osr.core.roles import ADMIN, DELIVERY, LIVE_SERVICES_MANAGER, OSR_MANAGER, roles_of
+
+from .models import DeliveryGroup
+
+
+def group_ids_of(user) -> frozenset[int]:
+    """The delivery groups whose services the user may edit, read once per user."""
+    cached = getattr(user, "_osr_group_ids", None)
+    if cached is not None:
+        return cached
+    roles = roles_of(user)
+    ids: set[int] = set()
+    person_id = getattr(getattr(user, "person", None), "pk", None) if user.is_authenticated else None
+    if person_id is not None and roles & {DELIVERY, OSR_MANAGER, LIVE_SERVICES_MANAGER}:
+        ids.update(DeliveryGroup.objects.filter(members__id=person_id).values_list("id", flat=True))
+        if OSR_MANAGER in roles:
+            ids.update(DeliveryGroup.objects.filter(osr_manager_id=person_id).values_list("id", flat=True))
+        if LIVE_SERVICES_MANAGER in roles:
+            ids.update(
+                DeliveryGroup.objects.filter(live_services_manager_id=person_id).values_list(
+                    "id", flat=True
+                )
+            )
+    user._osr_group_ids = frozenset(ids)
+    return user._osr_group_ids
+
+
+def _group_id(obj) -> int | None:
+    if isinstance(obj, DeliveryGroup):
+        return obj.pk
+    return obj.owning_group_id
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or ADMIN in roles_of(user))
+
+
+@rules.predicate
+def is_manager(user) -> bool:
+    return bool(roles_of(user) & {OSR_MANAGER, LIVE_SERVICES_MANAGER})
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return user.is_authenticated
+
+
+@rules.predicate
+def edits_group_of(user, obj) -> bool:
+    """The object belongs to a delivery group the user works in.
+
+    Without an object (a form not yet filled in) the question is whether the
+    user works in any group at all; the filled-in form is checked again.
+    """
+    if obj is None:
+        return bool(group_ids_of(user))
+    return _group_id(obj) in group_ids_of(user)
+
+
+@rules.predicate
+def manages_group_of(user, obj) -> bool:
+    """The user is a manager (OSR or live services) working in the object's group."""
+    return is_manager(user) and edits_group_of(user, obj)
+
+
+for model in [
+    "service",
+    "component",
+    "dependency",
+    "team",
+    "deliverygroup",
+    "person",
+    "supplier",
+    "contract",
+    "externalsystem",
+]:
+    rules.add_perm(f"catalogue.view_{model}", is_signed_in)
+
+# Services, their components and dependencies: the group's own people.
+for model in ["service", "component", "dependency"]:
+    rules.add_perm(f"catalogue.add_{model}", is_admin | edits_group_of)
+    rules.add_perm(f"catalogue.change_{model}", is_admin | edits_group_of)
+rules.add_perm("catalogue.delete_service", is_admin | manages_group_of)
+rules.add_perm("catalogue.delete_component", is_admin | edits_group_of)
+rules.add_perm("catalogue.delete_dependency", is_admin | edits_group_of)
+rules.add_perm("catalogue.move_service", is_admin | edits_group_of)
+
+# Teams belong to a group and are run by its managers.
+rules.add_perm("catalogue.add_team", is_admin | manages_group_of)
+rules.add_perm("catalogue.change_team", is_admin | manages_group_of)
+rules.add_perm("catalogue.delete_team", is_admin | manages_group_of)
+
+# Shared reference data: managers of any group keep it up to date.
+for model in ["person", "supplier", "contract", "externalsystem"]:
+    rules.add_perm(f"catalogue.add_{model}", is_admin | is_manager)
+    rules.add_perm(f"catalogue.change_{model}", is_admin | is_manager)
+    rules.add_perm(f"catalogue.delete_{model}", is_admin)
+
+# Delivery groups, and who manages them, are an administrator's decision.
+rules.add_perm("catalogue.add_deliverygroup", is_admin)
+rules.add_perm("catalogue.change_deliverygroup", is_admin)
+rules.add_perm("catalogue.delete_deliverygroup", is_admin)
+rules.add_perm("catalogue.force_phase_move", is_admin)

@@ -1,0 +1,58 @@
+"""Catalogue operations shared by pages, the API and the CLI.
+
+Each is one transaction, attributed to the acting user in the audit trail.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model, ProtectedError
+from django.forms import ModelForm
+
+from osr.core.audit import acting_as
+
+from .models import PhaseChange, Service
+
+
+class InUse(Exception):
+    """An object cannot be deleted while others refer to it."""
+
+
+class Conflict(Exception):
+    """A write would duplicate something that must be unique."""
+
+
+def save_form(form: ModelForm, *, by) -> Model:
+    """Save a validated form (create or update) as one audited transaction."""
+    creating = form.instance.pk is None
+    try:
+        with transaction.atomic(), acting_as(by):
+            obj = form.save()
+            if creating and isinstance(obj, Service):
+                PhaseChange.objects.create(
+                    service=obj, from_phase="", to_phase=obj.phase, changed_by=_user(by)
+                )
+    except IntegrityError as error:
+        # Two writers racing past the form's uniqueness check end here.
+        raise Conflict(str(error)) from error
+    return obj
+
+
+def move_service(service: Service, phase: str, *, by, reason: str = "", force: bool = False):
+    """Move a service to a phase through ``Service.move_to``, audited as ``by``."""
+    with acting_as(by):
+        return service.move_to(phase, by=by, reason=reason, force=force)
+
+
+def delete_object(obj: Model, *, by) -> None:
+    """Delete an object, or raise ``InUse`` naming what still refers to it."""
+    try:
+        with transaction.atomic(), acting_as(by):
+            obj.delete()
+    except ProtectedError as error:
+        names = sorted({str(item) for item in error.protected_objects})[:5]
+        raise InUse(f"{obj} is still used by: {', '.join(names)}") from error
+
+
+def _user(by):
+    return by if getattr(by, "is_authenticated", False) else None

@@ -1,0 +1,197 @@
+"""Generic pages of a resource: list, detail, create, edit and confirm-delete.
+
+Each catalogue page is a short subclass naming its resource and template; the
+permission checks and the write operations are the same ones the API uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from .resources import Resource
+
+
+def page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+class ResourceView(View):
+    resource: Resource
+    template_name: str = ""
+    url_prefix: str = ""  # the URL names: "<prefix>s", "<prefix>", "<prefix>_edit", …
+    list_name: str = ""  # the list's URL name where it is not "<prefix>s"
+
+    def url_for(self, kind: str, obj=None) -> str:
+        list_name = self.list_name or f"{self.url_prefix}s"
+        name = {"list": list_name, "detail": self.url_prefix}.get(
+            kind, f"{self.url_prefix}_{kind}"
+        )
+        app = self.resource.app_label
+        args = [self.resource.key_of(obj)] if obj is not None else []
+        return reverse(f"{app}:{name}", args=args)
+
+    def get_object(self, key):
+        try:
+            return self.resource.queryset().get(**{self.resource.lookup: key})
+        except (self.resource.model.DoesNotExist, ValueError) as error:
+            raise Http404(f"No {self.resource.singular} {key}") from error
+
+    def require(self, action: str, obj=None) -> None:
+        if not self.request.user.has_perm(self.resource.perm(action), obj):
+            raise PermissionDenied
+
+    def may(self, action: str, obj=None) -> bool:
+        return self.request.user.has_perm(self.resource.perm(action), obj)
+
+    def base_context(self, **extra) -> dict[str, Any]:
+        context = {
+            "singular": self.resource.singular,
+            "plural": self.resource.plural,
+            "breadcrumbs": [
+                {"text": "Home", "href": "/"},
+                {"text": self.resource.plural.capitalize(), "href": self.url_for("list")},
+            ],
+        }
+        context.update(extra)
+        return context
+
+
+class ObjectListView(ResourceView):
+    """A searchable, filterable, paginated list whose query count does not grow with it."""
+
+    page_size = settings.OSR_PAGE_SIZE
+
+    def get(self, request, **kwargs) -> HttpResponse:
+        self.require("view")
+        filters = self.resource.filterset(data=request.GET, queryset=self.resource.queryset())
+        queryset = filters.qs if filters.is_valid() else self.resource.queryset().none()
+        page = Paginator(queryset, self.page_size).get_page(page_number(request))
+        context = self.base_context(
+            title=self.resource.plural.capitalize(),
+            page=page,
+            filters=filters,
+            add_url=self.url_for("add") if self.may("add") else None,
+        )
+        context["breadcrumbs"] = context["breadcrumbs"][:1]
+        context.update(self.extra_context())
+        return render(request, self.template_name, context)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {}
+
+
+class ObjectDetailView(ResourceView):
+    def get(self, request, key, **kwargs) -> HttpResponse:
+        self.require("view")
+        obj = self.get_object(key)
+        context = self.base_context(
+            title=str(obj),
+            object=obj,
+            edit_url=self.url_for("edit", obj) if self.may("change", obj) else None,
+            delete_url=self.url_for("delete", obj) if self.may("delete", obj) else None,
+            audit_url=reverse(
+                "core:object_audit", args=[self.resource.app_label, self.resource.model_name, obj.pk]
+            ),
+        )
+        context.update(self.extra_context(obj))
+        return render(request, self.template_name, context)
+
+    def extra_context(self, obj) -> dict[str, Any]:
+        return {}
+
+
+class ObjectEditView(ResourceView):
+    """Create (no key) or edit (a key) through the resource's form."""
+
+    template_name = "layouts/form.html"
+    save = None  # the app's save operation: save(form, by=user)
+
+    def setup_object(self, key):
+        if key is None:
+            return None
+        return self.get_object(key)
+
+    def initial(self) -> dict[str, Any]:
+        return {name: value for name, value in self.request.GET.items()}
+
+    def get(self, request, key=None, **kwargs) -> HttpResponse:
+        obj = self.setup_object(key)
+        self.check(obj, self.initial())
+        form = self.resource.form(instance=obj, initial=self.initial() if obj is None else None)
+        return self.show(form, obj)
+
+    def post(self, request, key=None, **kwargs) -> HttpResponse:
+        obj = self.setup_object(key)
+        self.check(obj, request.POST)
+        form = self.resource.form(data=request.POST, instance=obj)
+        if form.is_valid():
+            # The validated object may now belong to another group: check that one too.
+            if obj:
+                self.require("change", form.instance)
+            else:
+                self.require("add", self.resource.owner_for_new(request.POST))
+            duplicate = getattr(form, "duplicate", None)
+            if duplicate is not None and duplicate():
+                form.add_error(None, f"This {self.resource.singular} is already recorded")
+            else:
+                saved = type(self).save(form, by=request.user)
+                messages.success(request, f"{self.resource.singular.capitalize()} ‘{saved}’ saved")
+                return redirect(self.url_for("detail", saved))
+        return self.show(form, obj, status=422 if form.errors else 200)
+
+    def check(self, obj, raw) -> None:
+        if obj is not None:
+            self.require("change", obj)
+        else:
+            self.require("add", self.resource.owner_for_new(raw))
+
+    def show(self, form, obj, status: int = 200) -> HttpResponse:
+        title = f"Edit {obj}" if obj else f"Add a {self.resource.singular}"
+        context = self.base_context(
+            title=title,
+            form=form,
+            object=obj,
+            cancel_url=self.url_for("detail", obj) if obj else self.url_for("list"),
+        )
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ObjectDeleteView(ResourceView):
+    template_name = "layouts/confirm.html"
+    delete = None  # the app's delete operation: delete(obj, by=user)
+    in_use = Exception
+
+    def get(self, request, key, **kwargs) -> HttpResponse:
+        obj = self.get_object(key)
+        self.require("delete", obj)
+        return self.show(obj)
+
+    def post(self, request, key, **kwargs) -> HttpResponse:
+        obj = self.get_object(key)
+        self.require("delete", obj)
+        try:
+            type(self).delete(obj, by=request.user)
+        except self.in_use as error:
+            return self.show(obj, error=str(error), status=409)
+        messages.success(request, f"{self.resource.singular.capitalize()} ‘{obj}’ deleted")
+        return redirect(self.url_for("list"))
+
+    def show(self, obj, error: str = "", status: int = 200) -> HttpResponse:
+        context = self.base_context(
+            title=f"Are you sure you want to delete {obj}?",
+            error=error,
+            cancel_url=self.url_for("detail", obj),
+        )
+        return render(self.request, self.template_name, context, status=status)

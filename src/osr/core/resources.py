@@ -1,0 +1,152 @@
+"""A catalogue resource: one model, its form, filters and permissions.
+
+A ``Resource`` is declared once per model and drives the generic pages
+(``core.generic_views``) and the generic API (``core.api_crud``), so a rule
+about what may be written, and by whom, lives in exactly one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django import forms
+from django.db.models import Model, QuerySet
+from pydantic import create_model
+
+
+@dataclass
+class Resource:
+    """How one model is listed, shown, validated and guarded."""
+
+    path: str  # the URL segment: "services", "delivery-groups"
+    model: type[Model]
+    form: type[forms.ModelForm]
+    filterset: type
+    queryset: Callable[[], QuerySet]
+    lookup: str = "slug"  # "slug", or "pk" for objects without one
+    # The field of the form whose value is the object that decides who may add:
+    # a delivery group, or something belonging to one. None: the add permission
+    # is checked without an object.
+    owner_field: str | None = None
+    extra_out: dict[str, tuple[Any, Callable[[Any], Any]]] = field(default_factory=dict)
+    list_columns: list[tuple[str, Callable[[Any], Any]]] = field(default_factory=list)
+
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
+    @property
+    def model_name(self) -> str:
+        return self.model._meta.model_name or ""
+
+    @property
+    def singular(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def perm(self, action: str) -> str:
+        return f"{self.app_label}.{action}_{self.model_name}"
+
+    def key_of(self, obj) -> Any:
+        return getattr(obj, self.lookup)
+
+    def owner_for_new(self, raw: dict) -> Any:
+        """The object that decides whether a new one may be added, from raw input."""
+        if self.owner_field is None:
+            return None
+        form_field = self.form.base_fields[self.owner_field]
+        value = raw.get(self.owner_field)
+        if value in (None, "") or not isinstance(form_field, forms.ModelChoiceField):
+            return None
+        key = form_field.to_field_name or "pk"
+        try:
+            return form_field.queryset.filter(**{key: value}).first()
+        except (ValueError, TypeError):
+            return None
+
+
+def reference_key(form_field: forms.ModelChoiceField) -> str:
+    return form_field.to_field_name or "pk"
+
+
+def form_data_of(form_class: type[forms.ModelForm], obj) -> dict[str, Any]:
+    """The values an existing object would post through its form."""
+    data: dict[str, Any] = {}
+    for name, form_field in form_class.base_fields.items():
+        value = getattr(obj, name, None)
+        if isinstance(form_field, forms.ModelMultipleChoiceField):
+            data[name] = [item.pk for item in value.all()] if obj.pk else []
+        elif isinstance(form_field, forms.ModelChoiceField):
+            data[name] = getattr(value, reference_key(form_field)) if value is not None else None
+        else:
+            data[name] = value
+    return data
+
+
+def output_of(resource: Resource, obj) -> dict[str, Any]:
+    """An object as the API returns it: its form fields, references by slug or id."""
+    data = form_data_of(resource.form, obj)
+    data["id"] = obj.pk
+    for name, (_type, getter) in resource.extra_out.items():
+        data[name] = getter(obj)
+    return data
+
+
+def _python_type(form_field: forms.Field) -> Any:
+    declared = getattr(form_field, "api_type", None)
+    if declared is not None:
+        return declared
+    if isinstance(form_field, forms.ModelMultipleChoiceField):
+        return list[int]
+    if isinstance(form_field, forms.ModelChoiceField):
+        return str if form_field.to_field_name else int
+    if isinstance(form_field, forms.BooleanField):
+        return bool
+    if isinstance(form_field, forms.DateField):
+        return dt.date
+    if isinstance(form_field, forms.TypedChoiceField | forms.ChoiceField):
+        values = tuple(str(value) for value, _label in form_field.choices if value != "")
+        return Literal[values] if values else str  # type: ignore[valid-type]
+    return str
+
+
+def _has_default(resource: Resource, name: str) -> bool:
+    try:
+        return resource.model._meta.get_field(name).has_default()
+    except Exception:  # a form field that is not a model field
+        return False
+
+
+def defaults_of(resource: Resource) -> dict[str, Any]:
+    """What a new object holds before any input: the model's defaults."""
+    return form_data_of(resource.form, resource.model())
+
+
+def input_schema(resource: Resource, *, partial: bool):
+    """The pydantic schema of a create (or, ``partial``, update) body, built from the form."""
+    fields: dict[str, Any] = {}
+    for name, form_field in resource.form.base_fields.items():
+        kind = _python_type(form_field)
+        if form_field.required and not partial and not _has_default(resource, name):
+            fields[name] = (kind, ...)
+        else:
+            fields[name] = (kind | None, None)
+    suffix = "Patch" if partial else "In"
+    return create_model(f"{resource.model.__name__}{suffix}", **fields)
+
+
+def output_schema(resource: Resource):
+    """The pydantic schema of an object in API answers."""
+    fields: dict[str, Any] = {"id": (int, ...)}
+    for name, form_field in resource.form.base_fields.items():
+        kind = _python_type(form_field)
+        fields[name] = (kind if form_field.required else kind | None, ...)
+    for name, (kind, _getter) in resource.extra_out.items():
+        fields[name] = (kind, ...)
+    return create_model(f"{resource.model.__name__}Out", **fields)

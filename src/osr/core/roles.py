@@ -1,0 +1,50 @@
+"""The roles OSR knows, held as Django groups.
+
+A user's role is the group they are in; what a role may do to which object is
+decided by the ``rules`` predicates each app registers (``<app>/rules.py``),
+so pages, the API and the CLI all ask ``user.has_perm(...)`` in the same way.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+
+VIEWER = "viewer"
+DELIVERY = "delivery"
+OSR_MANAGER = "osr_manager"
+LIVE_SERVICES_MANAGER = "live_services_manager"
+ADMIN = "admin"
+
+ROLES: dict[str, str] = {
+    VIEWER: "Viewer",
+    DELIVERY: "Delivery team member",
+    OSR_MANAGER: "OSR manager",
+    LIVE_SERVICES_MANAGER: "Live services manager",
+    ADMIN: "Administrator",
+}
+
+
+def ensure_role_groups() -> None:
+    """Create the Django group of every role (idempotent)."""
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    """The role names of a user, read once per user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_osr_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        user._osr_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def assign_role(user, role: str) -> None:
+    """Put a user in exactly one role group."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; choose from {', '.join(ROLES)}")
+    ensure_role_groups()
+    user.groups.set([Group.objects.get(name=role)])
+    user.is_staff = role == ADMIN
+    user.is_superuser = role == ADMIN
+    user.save(update_fields=["is_staff", "is_superuser"])

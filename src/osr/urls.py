@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("osr.core.urls")),
+    path("", include("osr.catalogue.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,120 @@
+"""Test users at every access level, set up once, as the roles are used in OSR.
+
+``users`` gives, for the delivery group ``own`` (and a second group ``other``):
+a viewer, a delivery team member of ``own``, the OSR manager and the live
+services manager assigned to ``own``, an administrator, and a delivery team
+member of ``other``.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from osr.catalogue.models import DeliveryGroup, Person
+from osr.core.models import ApiToken
+from osr.core.roles import assign_role
+
+from .factories import DeliveryGroupFactory, PersonFactory, UserFactory
+
+
+@dataclass
+class Users:
+    own: DeliveryGroup
+    other: DeliveryGroup
+    viewer: object
+    delivery: object
+    osr_manager: object
+    live_services_manager: object
+    admin: object
+    outsider: object  # a delivery team member of the other group
+
+    def by_role(self, role: str):
+        return getattr(self, role)
+
+
+def make_user(username: str, role: str, *, member_of=(), manages=None):
+    user = UserFactory(username=username, first_name=username.capitalize())
+    assign_role(user, role)
+    person = PersonFactory(name=username.replace("_", " ").title(), user=user)
+    for group in member_of:
+        group.members.add(person)
+    if manages is not None:
+        group, field = manages
+        setattr(group, field, person)
+        group.save()
+    return user
+
+
+@pytest.fixture
+def users(db) -> Users:
+    own = DeliveryGroupFactory(name="Farming and countryside", slug="farming")
+    other = DeliveryGroupFactory(name="Environment", slug="environment")
+    return Users(
+        own=own,
+        other=other,
+        viewer=make_user("viewer", "viewer"),
+        delivery=make_user("delivery", "delivery", member_of=[own]),
+        osr_manager=make_user(
+            "osr_manager", "osr_manager", member_of=[own], manages=(own, "osr_manager")
+        ),
+        live_services_manager=make_user(
+            "live_services_manager",
+            "live_services_manager",
+            member_of=[own],
+            manages=(own, "live_services_manager"),
+        ),
+        admin=make_user("admin", "admin"),
+        outsider=make_user("outsider", "delivery", member_of=[other]),
+    )
+
+
+class ApiClient:
+    """A JSON client that signs in with a bearer token."""
+
+    def __init__(self, user=None):
+        self.client = Client()
+        self.headers = {}
+        if user is not None:
+            self.headers["Authorization"] = f"Bearer {ApiToken.issue(user)}"
+
+    def _call(self, method: str, path: str, json=None, **params):
+        kwargs = {"headers": self.headers}
+        if json is not None:
+            kwargs.update(data=json, content_type="application/json")
+        elif params:
+            kwargs["data"] = params
+        return getattr(self.client, method)(path, **kwargs)
+
+    def get(self, path, **params):
+        return self._call("get", path, **params)
+
+    def post(self, path, json=None):
+        return self._call("post", path, json=json if json is not None else {})
+
+    def patch(self, path, json):
+        return self._call("patch", path, json=json)
+
+    def delete(self, path):
+        return self._call("delete", path)
+
+
+@pytest.fixture
+def api(users):
+    """``api(role)`` is an API client signed in as that role's test user."""
+    return lambda role=None: ApiClient(users.by_role(role) if role else None)
+
+
+@pytest.fixture
+def page(users):
+    """``page(role)`` is a browser-like client signed in as that role's test user."""
+
+    def signed_in(role: str) -> Client:
+        client = Client()
+        client.force_login(users.by_role(role))
+        return client
+
+    return signed_in
+
+
+__all__ = ["Person"]
