@@ -8,6 +8,8 @@ from ninja.errors import ValidationError as SchemaError
 
 from osr.catalogue.api import routers as catalogue_routers
 from osr.catalogue.services import Conflict, InUse
+from osr.graph.api import router as graph_router
+from osr.readiness.api import router as readiness_router
 from osr.core.api_crud import Duplicate, FieldErrors
 
 
@@ -85,3 +87,6 @@ def on_not_found(request, error):
 
 for prefix, router in catalogue_routers():
     api.add_router(prefix, router)
+# Each app's router declares its own full paths under /api/v1/.
+api.add_router("", readiness_router)
+api.add_router("", graph_router)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "osr.core",
     "osr.catalogue",
+    "osr.readiness",
+    "osr.graph",
 ]
 
 MIDDLEWARE = [

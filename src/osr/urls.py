@@ -6,6 +6,8 @@ from .api import api
 urlpatterns = [
     path("", include("osr.core.urls")),
     path("", include("osr.catalogue.urls")),
+    path("", include("osr.readiness.urls")),
+    path("", include("osr.graph.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

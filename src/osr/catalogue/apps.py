@@ -7,4 +7,13 @@ class CatalogueConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self) -> None:
+        from osr.core.navigation import NavItem, register_nav
+
         from . import audit  # noqa: F401  (registers the models with the audit log)
+
+        register_nav(NavItem(10, "Services", "catalogue:services", ("/services",)))
+        register_nav(NavItem(20, "Delivery groups", "catalogue:groups", ("/delivery-groups",)))
+        register_nav(
+            NavItem(30, "Suppliers", "catalogue:suppliers", ("/suppliers", "/contracts"))
+        )
+        register_nav(NavItem(40, "People", "catalogue:people", ("/people", "/teams")))

@@ -23,6 +23,7 @@ from . import resources, services
 from .choices import PHASE_ORDER, Phase
 from .forms import PhaseForm
 from .models import Component, Contract, Service
+from .panels import service_panels
 from .phase_hooks import PhaseMoveRefused
 from .summaries import COLUMNS, SUMMARIES
 
@@ -115,6 +116,7 @@ class ServiceDetail(ObjectDetailView):
             "today": today,
             "may_change": may_change,
             "may_move": self.may("move", obj),
+            "panels": service_panels(self.request, obj),
         }
 
 

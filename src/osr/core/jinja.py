@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from .navigation import nav_items
 from .roles import ROLES, roles_of
 
 
@@ -55,6 +56,7 @@ def environment(**options) -> Environment:
         query=query,
         get_messages=get_messages,
         roles_of=roles_of,
+        nav_items=nav_items,
         ROLES=ROLES,
         DEBUG=settings.DEBUG,
     )
