@@ -8,9 +8,13 @@ from ninja.errors import ValidationError as SchemaError
 
 from osr.catalogue.api import routers as catalogue_routers
 from osr.catalogue.services import Conflict, InUse
-from osr.graph.api import router as graph_router
-from osr.readiness.api import router as readiness_router
 from osr.core.api_crud import Duplicate, FieldErrors
+from osr.devtools.api import router as devtools_router
+from osr.graph.api import router as graph_router
+from osr.guides.api import router as guides_router
+from osr.myit.api import router as myit_router
+from osr.readiness.api import router as readiness_router
+from osr.reviews.api import router as reviews_router
 
 
 def token_user(request):
@@ -30,7 +34,9 @@ api = NinjaAPI(
 def _errors_from_schema(error: SchemaError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for item in error.errors:
-        location = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path")]
+        location = [
+            str(part) for part in item.get("loc", []) if part not in ("body", "query", "path")
+        ]
         if location and location[0] in ("body", "payload", "paging"):
             location = location[1:]
         errors.setdefault(".".join(location) or "__all__", []).append(item.get("msg", "Invalid"))
@@ -90,3 +96,7 @@ for prefix, router in catalogue_routers():
 # Each app's router declares its own full paths under /api/v1/.
 api.add_router("", readiness_router)
 api.add_router("", graph_router)
+api.add_router("", reviews_router)
+api.add_router("", myit_router)
+api.add_router("", guides_router)
+api.add_router("", devtools_router)

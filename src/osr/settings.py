@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "osr.catalogue",
     "osr.readiness",
     "osr.graph",
+    "osr.reviews",
+    "osr.myit",
+    "osr.guides",
+    "osr.devtools",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,10 @@ urlpatterns = [
     path("", include("osr.catalogue.urls")),
     path("", include("osr.readiness.urls")),
     path("", include("osr.graph.urls")),
+    path("", include("osr.reviews.urls")),
+    path("", include("osr.myit.urls")),
+    path("", include("osr.guides.urls")),
+    path("", include("osr.devtools.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from osr.core.api_crud import FieldErrors, crud_router, get_object, output_of, r
 
 from . import services
 from .choices import Phase
+from .models import Service
 from .phase_hooks import PhaseMoveRefused
 from .resources import ALL, SERVICES
 
@@ -51,7 +52,7 @@ def _add_phase_route(router: Router) -> None:
         summary="Move a service to another phase",
     )
     def move_phase(request, key: str, body: PhaseIn):
-        service = get_object(SERVICES, key)
+        service: Service = get_object(SERVICES, key)  # type: ignore[assignment]
         require(request, "catalogue.move_service", service)
         if body.phase not in Phase.values:
             raise FieldErrors({"phase": [f"Choose one of: {', '.join(Phase.values)}"]})

@@ -13,7 +13,5 @@ class CatalogueConfig(AppConfig):
 
         register_nav(NavItem(10, "Services", "catalogue:services", ("/services",)))
         register_nav(NavItem(20, "Delivery groups", "catalogue:groups", ("/delivery-groups",)))
-        register_nav(
-            NavItem(30, "Suppliers", "catalogue:suppliers", ("/suppliers", "/contracts"))
-        )
+        register_nav(NavItem(30, "Suppliers", "catalogue:suppliers", ("/suppliers", "/contracts")))
         register_nav(NavItem(40, "People", "catalogue:people", ("/people", "/teams")))

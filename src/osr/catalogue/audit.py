@@ -13,8 +13,6 @@ auditlog.register(models.Service, exclude_fields=["created", "updated"])
 auditlog.register(models.PhaseChange)
 auditlog.register(models.Supplier, exclude_fields=["created", "updated"])
 auditlog.register(models.Component, exclude_fields=["created", "updated"])
-auditlog.register(
-    models.Contract, m2m_fields={"components"}, exclude_fields=["created", "updated"]
-)
+auditlog.register(models.Contract, m2m_fields={"components"}, exclude_fields=["created", "updated"])
 auditlog.register(models.ExternalSystem, exclude_fields=["created", "updated"])
 auditlog.register(models.Dependency, exclude_fields=["created", "updated"])

@@ -98,7 +98,10 @@ class ServiceForm(CatalogueForm):
             "runbook_urls",
             "myit_record_url",
         ]
-        labels = {"myit_record_url": "MyIT record", "support_contact_email": "Support contact email"}
+        labels = {
+            "myit_record_url": "MyIT record",
+            "support_contact_email": "Support contact email",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,9 +123,7 @@ class ServiceForm(CatalogueForm):
 
 
 class PhaseForm(forms.Form):
-    phase = forms.ChoiceField(
-        choices=Phase.choices, error_messages={"required": "Select a phase"}
-    )
+    phase = forms.ChoiceField(choices=Phase.choices, error_messages={"required": "Select a phase"})
     reason = forms.CharField(required=False, widget=forms.Textarea)
 
 

@@ -93,7 +93,9 @@ class Team(TimestampedModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=TeamKind.choices, default=TeamKind.DELIVERY)
-    delivery_group = models.ForeignKey(DeliveryGroup, on_delete=models.PROTECT, related_name="teams")
+    delivery_group = models.ForeignKey(
+        DeliveryGroup, on_delete=models.PROTECT, related_name="teams"
+    )
     members = models.ManyToManyField(Person, blank=True, related_name="teams")
     contact_email = models.EmailField(blank=True)
 
@@ -252,7 +254,9 @@ class Component(TimestampedModel):
     class Meta:
         ordering = ["service__name", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "name"], name="component_name_unique_in_service")
+            models.UniqueConstraint(
+                fields=["service", "name"], name="component_name_unique_in_service"
+            )
         ]
 
     def __str__(self) -> str:
@@ -315,9 +319,7 @@ class ExternalSystem(TimestampedModel):
 class Dependency(TimestampedModel):
     """A service needing another service or an external system."""
 
-    from_service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, related_name="dependencies"
-    )
+    from_service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="dependencies")
     to_service = models.ForeignKey(
         Service, null=True, blank=True, on_delete=models.CASCADE, related_name="dependents"
     )

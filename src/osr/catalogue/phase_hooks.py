@@ -43,7 +43,9 @@ def register_phase_check(check: PhaseCheck) -> None:
         _checks.append(check)
 
 
-def check_phase_move(service, to_phase: str, *, by, today: dt.date, force: bool, reason: str) -> None:
+def check_phase_move(
+    service, to_phase: str, *, by, today: dt.date, force: bool, reason: str
+) -> None:
     """Raise ``PhaseMoveRefused`` listing the blockers of every registered check."""
     blockers: list[Blocker] = []
     for check in _checks:

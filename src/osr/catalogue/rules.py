@@ -18,11 +18,15 @@ def group_ids_of(user) -> frozenset[int]:
         return cached
     roles = roles_of(user)
     ids: set[int] = set()
-    person_id = getattr(getattr(user, "person", None), "pk", None) if user.is_authenticated else None
+    person_id = (
+        getattr(getattr(user, "person", None), "pk", None) if user.is_authenticated else None
+    )
     if person_id is not None and roles & {DELIVERY, OSR_MANAGER, LIVE_SERVICES_MANAGER}:
         ids.update(DeliveryGroup.objects.filter(members__id=person_id).values_list("id", flat=True))
         if OSR_MANAGER in roles:
-            ids.update(DeliveryGroup.objects.filter(osr_manager_id=person_id).values_list("id", flat=True))
+            ids.update(
+                DeliveryGroup.objects.filter(osr_manager_id=person_id).values_list("id", flat=True)
+            )
         if LIVE_SERVICES_MANAGER in roles:
             ids.update(
                 DeliveryGroup.objects.filter(live_services_manager_id=person_id).values_list(

@@ -43,10 +43,7 @@ def rows(pairs: list[tuple[str, Any]]) -> list[dict]:
     """GOV.UK summary list rows from (label, value) pairs; a value may be safe HTML."""
     result = []
     for label, value in pairs:
-        if isinstance(value, Markup):
-            cell = {"html": value}
-        else:
-            cell = {"text": _text(value)}
+        cell = {"html": value} if isinstance(value, Markup) else {"text": _text(value)}
         result.append({"key": {"text": label}, "value": cell})
     return result
 
@@ -87,7 +84,10 @@ def group(g) -> list[dict]:
             ("Slug", g.slug),
             ("Description", g.description),
             ("OSR manager", _link(g.osr_manager) if g.osr_manager_id else None),
-            ("Live services manager", _link(g.live_services_manager) if g.live_services_manager_id else None),
+            (
+                "Live services manager",
+                _link(g.live_services_manager) if g.live_services_manager_id else None,
+            ),
             ("Members", members),
         ]
     )
@@ -109,7 +109,8 @@ def component(c) -> list[dict]:
 
 def supplier(s) -> list[dict]:
     contracts = Markup("").join(
-        Markup("{} ({} to {})<br>").format(_link(c), c.start_date, c.end_date) for c in s.contracts.all()
+        Markup("{} ({} to {})<br>").format(_link(c), c.start_date, c.end_date)
+        for c in s.contracts.all()
     )
     return rows([("Slug", s.slug), ("Contracts", contracts or "None recorded")])
 
@@ -128,7 +129,8 @@ def contract(c) -> list[dict]:
 
 def external_system(e) -> list[dict]:
     dependents = Markup("").join(
-        Markup("{}<br>").format(_link(d.from_service)) for d in e.dependents.select_related("from_service")
+        Markup("{}<br>").format(_link(d.from_service))
+        for d in e.dependents.select_related("from_service")
     )
     return rows(
         [

@@ -110,7 +110,9 @@ class ServiceDetail(ObjectDetailView):
                 {comp.supplier for comp in components if comp.supplier}, key=lambda s: s.name
             ),
             "dependencies": obj.dependencies.select_related("to_service", "to_external"),
-            "dependents": obj.dependents.select_related("from_service", "from_service__delivery_group"),
+            "dependents": obj.dependents.select_related(
+                "from_service", "from_service__delivery_group"
+            ),
             "phase_history": obj.phase_changes.select_related("changed_by"),
             "recent": recent,
             "today": today,
@@ -197,4 +199,3 @@ class GroupDetail(ObjectDetailView):
             "add_service_url": reverse("catalogue:service_add") + f"?delivery_group={obj.slug}",
             "may_add_service": self.request.user.has_perm("catalogue.add_service", obj),
         }
-

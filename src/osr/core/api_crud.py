@@ -4,7 +4,6 @@ Input is validated by the resource's form (the same one the pages use), so a
 rule is never written twice; permissions come from the ``rules`` registry.
 """
 
-
 from typing import Any
 
 from django.conf import settings
@@ -62,8 +61,10 @@ def validated_form(resource: Resource, data: dict[str, Any], instance: Model | N
     """The resource's form bound to data, or FieldErrors / Duplicate."""
     form = resource.form(data=data, instance=instance)
     if not form.is_valid():
-        errors = {name: [str(e.message) % (e.params or {}) for e in errs]
-                  for name, errs in form.errors.as_data().items()}
+        errors = {
+            name: [str(e.message) % (e.params or {}) for e in errs]
+            for name, errs in form.errors.as_data().items()
+        }
         codes = {e.code for errs in form.errors.as_data().values() for e in errs}
         if codes & {"unique", "unique_together"}:
             raise Duplicate(errors)
@@ -82,7 +83,7 @@ def require(request: HttpRequest, perm: str, obj: Any = None) -> None:
 def get_object(resource: Resource, key: str | int) -> Model:
     try:
         return resource.queryset().get(**{resource.lookup: key})
-    except (resource.model.DoesNotExist, ValueError) as error:
+    except (resource.model.DoesNotExist, ValueError) as error:  # type: ignore[attr-defined]
         raise Http404(f"No {resource.singular} {key}") from error
 
 
@@ -105,6 +106,7 @@ def crud_router(resource: Resource, *, save, delete, tags: list[str]) -> Router:
         previous=(str | None, ...),
         results=(list[Out], ...),  # type: ignore[valid-type]
     )
+
     @router.get(
         "",
         response=PageOut,

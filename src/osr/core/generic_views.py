@@ -35,9 +35,7 @@ class ResourceView(View):
 
     def url_for(self, kind: str, obj=None) -> str:
         list_name = self.list_name or f"{self.url_prefix}s"
-        name = {"list": list_name, "detail": self.url_prefix}.get(
-            kind, f"{self.url_prefix}_{kind}"
-        )
+        name = {"list": list_name, "detail": self.url_prefix}.get(kind, f"{self.url_prefix}_{kind}")
         app = self.resource.app_label
         args = [self.resource.key_of(obj)] if obj is not None else []
         return reverse(f"{app}:{name}", args=args)
@@ -102,7 +100,8 @@ class ObjectDetailView(ResourceView):
             edit_url=self.url_for("edit", obj) if self.may("change", obj) else None,
             delete_url=self.url_for("delete", obj) if self.may("delete", obj) else None,
             audit_url=reverse(
-                "core:object_audit", args=[self.resource.app_label, self.resource.model_name, obj.pk]
+                "core:object_audit",
+                args=[self.resource.app_label, self.resource.model_name, obj.pk],
             ),
         )
         context.update(self.extra_context(obj))
@@ -116,7 +115,7 @@ class ObjectEditView(ResourceView):
     """Create (no key) or edit (a key) through the resource's form."""
 
     template_name = "layouts/form.html"
-    save = None  # the app's save operation: save(form, by=user)
+    save: Any = None  # the app's save operation: save(form, by=user)
 
     def setup_object(self, key):
         if key is None:
@@ -170,7 +169,7 @@ class ObjectEditView(ResourceView):
 
 class ObjectDeleteView(ResourceView):
     template_name = "layouts/confirm.html"
-    delete = None  # the app's delete operation: delete(obj, by=user)
+    delete: Any = None  # the app's delete operation: delete(obj, by=user)
     in_use = Exception
 
     def get(self, request, key, **kwargs) -> HttpResponse:

@@ -66,7 +66,7 @@ class Resource:
             return None
         key = form_field.to_field_name or "pk"
         try:
-            return form_field.queryset.filter(**{key: value}).first()
+            return form_field.queryset.filter(**{key: value}).first()  # type: ignore[union-attr]
         except (ValueError, TypeError):
             return None
 
@@ -81,7 +81,7 @@ def form_data_of(form_class: type[forms.ModelForm], obj) -> dict[str, Any]:
     for name, form_field in form_class.base_fields.items():
         value = getattr(obj, name, None)
         if isinstance(form_field, forms.ModelMultipleChoiceField):
-            data[name] = [item.pk for item in value.all()] if obj.pk else []
+            data[name] = [item.pk for item in value.all()] if obj.pk else []  # type: ignore[union-attr]
         elif isinstance(form_field, forms.ModelChoiceField):
             data[name] = getattr(value, reference_key(form_field)) if value is not None else None
         else:
@@ -111,14 +111,15 @@ def _python_type(form_field: forms.Field) -> Any:
     if isinstance(form_field, forms.DateField):
         return dt.date
     if isinstance(form_field, forms.TypedChoiceField | forms.ChoiceField):
-        values = tuple(str(value) for value, _label in form_field.choices if value != "")
+        choices: Any = form_field.choices
+        values = tuple(str(value) for value, _label in choices if value != "")
         return Literal[values] if values else str  # type: ignore[valid-type]
     return str
 
 
 def _has_default(resource: Resource, name: str) -> bool:
     try:
-        return resource.model._meta.get_field(name).has_default()
+        return bool(resource.model._meta.get_field(name).has_default())  # type: ignore[union-attr]
     except Exception:  # a form field that is not a model field
         return False
 

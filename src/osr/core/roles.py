@@ -35,7 +35,7 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     cached = getattr(user, "_osr_roles", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
-        user._osr_roles = cached  # type: ignore[union-attr]
+        user._osr_roles = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 

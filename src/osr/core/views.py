@@ -45,7 +45,11 @@ def describe_changes(entry: LogEntry) -> list[dict]:
             if change.get("operation") == "delete":
                 verb = "Removed"
             rows.append(
-                {"field": label, "before": "", "after": f"{verb}: {', '.join(change.get('objects', []))}"}
+                {
+                    "field": label,
+                    "before": "",
+                    "after": f"{verb}: {', '.join(change.get('objects', []))}",
+                }
             )
         elif isinstance(change, list | tuple) and len(change) == 2:
             before, after = change
@@ -61,7 +65,11 @@ def _entries(queryset, request, title, **extra):
     queryset = queryset.select_related("actor", "content_type").order_by("-timestamp", "-id")
     page = Paginator(queryset, 50).get_page(page_number(request))
     entries = [
-        {"entry": entry, "action": ACTIONS.get(entry.action, ""), "changes": describe_changes(entry)}
+        {
+            "entry": entry,
+            "action": ACTIONS.get(entry.action, ""),
+            "changes": describe_changes(entry),
+        }
         for entry in page.object_list
     ]
     context = {"title": title, "page": page, "entries": entries}
