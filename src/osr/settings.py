@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "django_tasks",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "osr.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "osr.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,9 +170,59 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 OSR_PAGE_SIZE = 25
 OSR_API_MAX_PAGE_SIZE = 200
 
+# Email: the console in development, SMTP otherwise; GOV.UK Notify when a key is set.
+EMAIL_BACKEND = env_str(
+    "OSR_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("OSR_SMTP_HOST", "localhost")
+EMAIL_PORT = int(env_str("OSR_SMTP_PORT", "25"))
+EMAIL_HOST_USER = env_str("OSR_SMTP_USER")
+EMAIL_HOST_PASSWORD = env_str("OSR_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("OSR_SMTP_TLS")
+DEFAULT_FROM_EMAIL = env_str("OSR_FROM_EMAIL", "osr@defra.example")
+OSR_NOTIFY_API_KEY = env_str("OSR_NOTIFY_API_KEY")
+OSR_NOTIFY_TEMPLATE_ID = env_str("OSR_NOTIFY_TEMPLATE_ID")
+OSR_BASE_URL = env_str("OSR_BASE_URL", "http://localhost:8000").rstrip("/")
+
+# The readiness policy; the default Defra policy ships with OSR.
+OSR_POLICY_FILE = env_str("OSR_POLICY_FILE") or str(BASE_DIR / "readiness" / "policy" / "defra.yaml")
+OSR_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+SECURE_HSTS_SECONDS = int(env_str("OSR_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_SSL_REDIRECT = env_bool("OSR_SSL_REDIRECT", False)
+if env_bool("OSR_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# One JSON object a line in production (OSR_LOG_FORMAT=json), readable text in development.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "osr.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "osr.core.logging.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env_str("OSR_LOG_FORMAT", "text" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("OSR_LOG_LEVEL", "INFO")},
 }
+
+# MyIT (ServiceNow). Credentials come only from the environment or *_FILE secrets,
+# never from the database; OAuth client credentials are used when a client id is set.
+OSR_MYIT_URL = env_str("OSR_MYIT_URL").rstrip("/")
+OSR_MYIT_USERNAME = env_str("OSR_MYIT_USERNAME")
+OSR_MYIT_PASSWORD = env_str("OSR_MYIT_PASSWORD")
+OSR_MYIT_CLIENT_ID = env_str("OSR_MYIT_CLIENT_ID")
+OSR_MYIT_CLIENT_SECRET = env_str("OSR_MYIT_CLIENT_SECRET")
+OSR_MYIT_TIMEOUT_SECONDS = float(env_str("OSR_MYIT_TIMEOUT_SECONDS", "30"))
+OSR_MYIT_MAX_ATTEMPTS = int(env_str("OSR_MYIT_MAX_ATTEMPTS", "5"))
+OSR_MYIT_MAPPING_FILE = env_str("OSR_MYIT_MAPPING_FILE")

@@ -102,6 +102,10 @@ class ServiceForm(CatalogueForm):
             "myit_record_url": "MyIT record",
             "support_contact_email": "Support contact email",
         }
+        help_texts = {
+            "slug": "Used in web addresses and by other systems, for example waste-tracking. "
+            "It cannot be changed later.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,6 +204,8 @@ class DependencyForm(CatalogueForm):
             data.get("to_service"),
             data.get("to_external"),
         )
+        if "to_service" in self.errors or "to_external" in self.errors:
+            return data  # a target that does not exist is reported on its own field
         if bool(service) == bool(external):
             self.add_error("to_service", "Select either a service or an external system")
             return data

@@ -39,10 +39,21 @@ class PageParams(Schema):
 
 
 def page_of(request: HttpRequest, queryset, page: int, page_size: int) -> dict[str, Any]:
-    """One page of a list in a stable order, with links to its neighbours."""
-    count = queryset.count()
+    """One page of a list in a stable order, with links to its neighbours.
+
+    Counting and paging read primary keys only, so that a deep page skips its
+    predecessors in an index rather than building (and de-duplicating) every
+    full row before it; the page's own rows are then loaded by key, in the same
+    query.
+    """
+    count = queryset.values("pk").count()
     start = (page - 1) * page_size
-    rows = list(queryset[start : start + page_size])
+    # A page past the end is empty; asking the database would overflow its offset.
+    rows = (
+        list(queryset.filter(pk__in=queryset.values("pk")[start : start + page_size]))
+        if start < count
+        else []
+    )
 
     def link(number: int) -> str:
         params = request.GET.copy()

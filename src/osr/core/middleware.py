@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
+from .logging import request_id as current_request_id
 from .models import ApiToken
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -25,7 +26,11 @@ class RequestIdMiddleware:
         given = request.META.get("HTTP_X_REQUEST_ID", "")
         request.id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         request.META["HTTP_X_REQUEST_ID"] = request.id
-        response = self.get_response(request)
+        token = current_request_id.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
         response["X-Request-ID"] = request.id
         return response
 
@@ -55,7 +60,16 @@ class BearerTokenMiddleware:
         return self.get_response(request)
 
 
-PUBLIC_PREFIXES = ("/sign-in", "/static/", "/api/", "/admin/", "/healthz", "/readyz")
+PUBLIC_PREFIXES = (
+    "/sign-in",
+    "/static/",
+    "/api/",
+    "/admin/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/hooks/",
+)
 
 
 class SignInRequiredMiddleware:

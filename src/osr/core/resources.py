@@ -79,10 +79,12 @@ def form_data_of(form_class: type[forms.ModelForm], obj) -> dict[str, Any]:
     """The values an existing object would post through its form."""
     data: dict[str, Any] = {}
     for name, form_field in form_class.base_fields.items():
-        value = getattr(obj, name, None)
         if isinstance(form_field, forms.ModelMultipleChoiceField):
-            data[name] = [item.pk for item in value.all()] if obj.pk else []  # type: ignore[union-attr]
-        elif isinstance(form_field, forms.ModelChoiceField):
+            # An unsaved object has no many-to-many relations to read yet.
+            data[name] = [item.pk for item in getattr(obj, name).all()] if obj.pk else []
+            continue
+        value = getattr(obj, name, None)
+        if isinstance(form_field, forms.ModelChoiceField):
             data[name] = getattr(value, reference_key(form_field)) if value is not None else None
         else:
             data[name] = value

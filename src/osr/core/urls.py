@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import health, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("sign-in", views.SignInView.as_view(), name="sign_in"),
     path("sign-out", views.SignOutView.as_view(), name="sign_out"),
     path("audit", views.audit, name="audit"),
