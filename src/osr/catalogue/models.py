@@ -156,7 +156,10 @@ class Service(TimestampedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        # Each list filter, and the unfiltered list, read a page in list order
+        # from an index instead of sorting the whole catalogue.
         indexes = [
+            models.Index(fields=["name", "id"]),
             models.Index(fields=["phase", "name", "id"]),
             models.Index(fields=["delivery_group", "name", "id"]),
             models.Index(fields=["critical", "name", "id"]),
