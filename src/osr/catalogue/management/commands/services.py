@@ -1,0 +1,137 @@
+"""``osr services list`` and ``osr services show``: the catalogue from the command line.
+
+Filters and the JSON output are the API's own (the services resource's filter
+set and output), so a script gets the same fields from either.
+"""
+
+import functools
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.forms import ModelChoiceField
+from django.http import QueryDict
+
+from osr.catalogue.choices import Phase
+from osr.catalogue.resources import SERVICES
+from osr.core.resources import output_of, output_schema
+
+# The command-line option that sets each filter, to name it in error messages.
+OPTION_OF_FILTER = {"phase": "--phase", "delivery_group": "--group", "q": "--q"}
+
+COLUMNS = (
+    ("Name", lambda s: s.name),
+    ("Slug", lambda s: s.slug),
+    ("Group", lambda s: s.delivery_group.name),
+    ("Phase", lambda s: s.phase),
+    ("Critical", lambda s: _yes_no(s.critical)),
+    ("Live data", lambda s: _yes_no(s.uses_live_data)),
+)
+
+
+class Command(BaseCommand):
+    help = "List and show services in the catalogue."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        listing = actions.add_parser("list", help="List services, optionally filtered")
+        listing.add_argument("--json", action="store_true", help="Print JSON as the API does")
+        listing.add_argument(
+            "--phase",
+            action="append",
+            default=[],
+            choices=Phase.values,
+            help="Only services in this phase (repeat for several)",
+        )
+        listing.add_argument("--group", metavar="SLUG", help="Only this delivery group's services")
+        listing.add_argument("--q", metavar="TEXT", help="Search names and descriptions")
+        show = actions.add_parser("show", help="Show one service")
+        show.add_argument("slug")
+        show.add_argument("--json", action="store_true", help="Print JSON as the API does")
+
+    def handle(self, *args, **options):
+        if options["action"] == "list":
+            self.list_services(options)
+        else:
+            self.show_service(options["slug"], as_json=options["json"])
+
+    def list_services(self, options) -> None:
+        data = QueryDict(mutable=True)
+        data.setlist("phase", options["phase"])
+        if options["group"]:
+            data["delivery_group"] = options["group"]
+        if options["q"]:
+            data["q"] = options["q"]
+        filters = SERVICES.filterset(data=data, queryset=SERVICES.queryset())
+        if not filters.is_valid():
+            name, messages = next(iter(filters.errors.items()))
+            option = f"{OPTION_OF_FILTER.get(name, name)} {data.get(name)!r}"
+            raise CommandError(f"{option}: {' '.join(messages)}")
+        services = list(filters.qs)
+        if options["json"]:
+            self.stdout.write(_json([_api_output(service) for service in services]))
+        elif not services:
+            self.stdout.write("No services match.")
+        else:
+            self.stdout.write(_table(services))
+
+    def show_service(self, slug: str, *, as_json: bool) -> None:
+        service = SERVICES.queryset().filter(slug=slug).first()
+        if service is None:
+            raise CommandError(f"No service with slug {slug!r}")
+        output = _api_output(service)
+        if as_json:
+            self.stdout.write(_json(output))
+            return
+        width = max(len(_label(name)) for name in output)
+        for name, value in output.items():
+            self.stdout.write(f"{_label(name).ljust(width)}  {_readable(service, name, value)}")
+
+
+@functools.cache
+def _service_schema():
+    return output_schema(SERVICES)
+
+
+def _api_output(service) -> dict:
+    # Validated through the API's output schema so that values serialise as the API's do.
+    output = output_of(SERVICES, service)
+    return _service_schema().model_validate(output).model_dump(mode="json")
+
+
+def _json(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _table(services) -> str:
+    rows = [[header for header, _value in COLUMNS]]
+    rows += [[str(value(service)) for _header, value in COLUMNS] for service in services]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _label(name: str) -> str:
+    field = SERVICES.form.base_fields.get(name)
+    if field is not None and field.label:
+        return str(field.label)
+    return {"id": "ID", "url": "Page"}.get(name, name.replace("_", " ").capitalize())
+
+
+def _readable(service, name: str, value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(SERVICES.form.base_fields.get(name), ModelChoiceField):
+        # A person or team reads better by name than by the id or slug the API gives.
+        return str(getattr(service, name))
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
