@@ -21,8 +21,13 @@ def group_ids_of(user) -> frozenset[int]:
     person_id = (
         getattr(getattr(user, "person", None), "pk", None) if user.is_authenticated else None
     )
-    if person_id is not None and roles & {DELIVERY, OSR_MANAGER, LIVE_SERVICES_MANAGER}:
-        ids.update(DeliveryGroup.objects.filter(members__id=person_id).values_list("id", flat=True))
+    if person_id is not None:
+        # A delivery team member works in the groups they belong to; a manager
+        # in the groups they are assigned to, whatever else they are listed in.
+        if DELIVERY in roles:
+            ids.update(
+                DeliveryGroup.objects.filter(members__id=person_id).values_list("id", flat=True)
+            )
         if OSR_MANAGER in roles:
             ids.update(
                 DeliveryGroup.objects.filter(osr_manager_id=person_id).values_list("id", flat=True)
