@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := src/osr/static/govuk/govuk-frontend.min.css
+VENDOR := src/osr/static/vendor/cytoscape.min.js
 
 .PHONY: run test lint typecheck pytest assets install bench clean
 
@@ -22,7 +23,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-assets: $(ASSETS)
+assets: $(ASSETS) $(VENDOR)
 
 # GOV.UK Frontend's built CSS, JavaScript, fonts and images, served by WhiteNoise.
 # The stylesheet points at /assets/; rewritten to be relative to where it is served.
@@ -32,6 +33,11 @@ $(ASSETS): package.json package-lock.json
 	cp -r node_modules/govuk-frontend/dist/govuk/assets src/osr/static/govuk/assets
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js src/osr/static/govuk/
 	sed 's#url(/assets/#url(assets/#g' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(ASSETS)
+
+# Front-end libraries the pages load as they are published (the dependency map's Cytoscape.js).
+$(VENDOR): $(ASSETS)
+	mkdir -p src/osr/static/vendor
+	cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)
 
 lint: install
 	$(BIN)/ruff check src tests bench

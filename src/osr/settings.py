@@ -188,7 +188,7 @@ OSR_NOTIFY_TEMPLATE_ID = env_str("OSR_NOTIFY_TEMPLATE_ID")
 OSR_BASE_URL = env_str("OSR_BASE_URL", "http://localhost:8000").rstrip("/")
 
 # The readiness policy; the default Defra policy ships with OSR.
-OSR_POLICY_FILE = env_str("OSR_POLICY_FILE") or str(BASE_DIR / "readiness" / "policy" / "defra.yaml")
+OSR_POLICY_FILE = env_str("OSR_POLICY_FILE") or str(BASE_DIR / "readiness/policy/defra.yaml")
 OSR_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 SECURE_HSTS_SECONDS = int(env_str("OSR_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -226,3 +226,10 @@ OSR_MYIT_CLIENT_SECRET = env_str("OSR_MYIT_CLIENT_SECRET")
 OSR_MYIT_TIMEOUT_SECONDS = float(env_str("OSR_MYIT_TIMEOUT_SECONDS", "30"))
 OSR_MYIT_MAX_ATTEMPTS = int(env_str("OSR_MYIT_MAX_ATTEMPTS", "5"))
 OSR_MYIT_MAPPING_FILE = env_str("OSR_MYIT_MAPPING_FILE")
+
+# The function specialisms of review board panel members (comma-separated).
+OSR_REVIEW_SPECIALISMS = env_list(
+    "OSR_REVIEW_SPECIALISMS",
+    "Security,Service management,Infrastructure and hosting,Architecture,Service desk,"
+    "Data protection,Business continuity",
+)

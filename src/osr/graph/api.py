@@ -1,3 +1,333 @@
-from ninja import Router
+"""The graph's API: dependencies, impact, incident contacts, the graph and its findings.
 
-router = Router()
+Any signed-in role may read. Imports need the right to import the catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from osr.core.api_crud import FieldErrors, require
+
+from . import findings as rules
+from . import services
+from .importing import ImportResult
+from .queries import paths
+from .reports import impact_dict, incident_dict
+
+router = Router(tags=["Dependency graph"])
+
+
+class NodeOut(Schema):
+    id: str = Field(description="service:<slug> or external:<slug>")
+    kind: Literal["service", "external"]
+    slug: str
+    name: str
+    phase: str | None
+    critical: bool
+    uses_live_data: bool
+    delivery_group: str | None
+
+
+class EdgeOut(Schema):
+    id: int = Field(description="The dependency's id")
+    source: str = Field(description="The node that needs the target")
+    target: str
+    kind: str
+    carries_live_data: bool
+
+
+class GraphOut(Schema):
+    version: str | None
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+
+
+class ReachedOut(Schema):
+    id: str
+    kind: Literal["service", "external"]
+    slug: str
+    name: str
+    phase: str | None
+    depth: int
+    via: str | None = Field(description="The node one step nearer, for depth above 1")
+
+
+class DependenciesOut(Schema):
+    service: str
+    direction: Literal["upstream", "downstream"]
+    depth: int | None
+    results: list[ReachedOut]
+
+
+class DependenciesQuery(Schema):
+    direction: Literal["upstream", "downstream"] = "upstream"
+    depth: int | None = Field(None, ge=1, le=services.MAX_DEPTH)
+
+
+class AffectedOut(Schema):
+    slug: str
+    name: str
+    depth: int
+    via: str | None
+    phase: str
+    critical: bool
+    delivery_group: str
+    delivery_team: str | None
+    support_contact_email: str
+
+
+class ImpactOut(Schema):
+    service: str
+    name: str
+    phase: str
+    affected: list[AffectedOut]
+
+
+class PersonOut(Schema):
+    name: str
+    email: str
+
+
+class ChangeOut(Schema):
+    when: dt.datetime
+    what: str
+    by: str
+
+
+class IncidentServiceOut(Schema):
+    slug: str
+    name: str
+    phase: str
+    reasons: list[str]
+    depth: int
+    via: str | None
+    changed_recently: bool
+    changes: list[ChangeOut]
+    support_contact_email: str
+    delivery_team: PersonOut | None
+    delivery_group: str
+    osr_manager: PersonOut | None
+    live_services_manager: PersonOut | None
+
+
+class IncidentOut(Schema):
+    service: str
+    name: str
+    phase: str
+    live: bool
+    at: dt.datetime
+    changes_since: dt.datetime
+    services: list[IncidentServiceOut]
+
+
+class FindingOut(Schema):
+    rule: str
+    title: str
+    service: str
+    depends_on: str
+    message: str
+
+
+class FindingsOut(Schema):
+    findings: list[FindingOut]
+    cycles: list[list[str]] = Field(
+        description="Each loop of dependencies, first node repeated last"
+    )
+
+
+class GraphQuery(Schema):
+    service: str | None = None
+    group: str | None = None
+    depth: int = Field(1, ge=1, le=3)
+
+
+class PathsQuery(Schema):
+    source: str
+    target: str
+    max_depth: int = Field(6, ge=1, le=services.MAX_DEPTH)
+
+
+class PathsOut(Schema):
+    source: str
+    target: str
+    paths: list[list[str]]
+
+
+class ImportFile(Schema):
+    name: str
+    content: str
+
+
+class BackstageIn(Schema):
+    files: list[ImportFile] = Field(min_length=1)
+    apply: bool = False
+
+
+class CsvIn(Schema):
+    content: str
+    apply: bool = False
+
+
+class ChangeLineOut(Schema):
+    action: str
+    kind: str
+    key: str
+    details: list[str]
+
+
+class ImportOut(Schema):
+    applied: bool
+    changes: list[ChangeLineOut]
+
+
+def _read(request) -> None:
+    require(request, "catalogue.view_service")
+
+
+@router.get(
+    "/services/{slug}/dependencies",
+    response=DependenciesOut,
+    summary="What a service needs, or what needs it",
+)
+def service_dependencies(request, slug: str, params: Query[DependenciesQuery]):
+    _read(request)
+    service = services.service_or_404(slug)
+    index, reached = services.dependencies(service, params.direction, params.depth)
+    return {
+        "service": service.slug,
+        "direction": params.direction,
+        "depth": params.depth,
+        "results": [
+            {
+                "id": index.key(r.node),
+                "kind": "service" if index.is_service(r.node) else "external",
+                "slug": index.slugs[r.node],
+                "name": index.names[r.node],
+                "phase": index.phase(r.node) or None,
+                "depth": r.depth,
+                "via": index.key(r.via) if r.via is not None else None,
+            }
+            for r in reached
+        ],
+    }
+
+
+@router.get(
+    "/services/{slug}/impact",
+    response=ImpactOut,
+    summary="What is affected if a service changes or fails",
+)
+def service_impact(request, slug: str):
+    _read(request)
+    return impact_dict(services.impact(services.service_or_404(slug)))
+
+
+@router.get(
+    "/services/{slug}/incident-contacts",
+    response=IncidentOut,
+    summary="Services in development to contact about an incident on a live service",
+)
+def service_incident_contacts(request, slug: str):
+    _read(request)
+    return incident_dict(services.incidents(services.service_or_404(slug), now=timezone.now()))
+
+
+@router.get("/graph", response=GraphOut, summary="The dependency graph: nodes and edges")
+def graph(request, params: Query[GraphQuery]):
+    _read(request)
+    service = services.service_or_404(params.service) if params.service else None
+    group = None
+    if params.group:
+        from osr.catalogue.models import DeliveryGroup
+
+        group = DeliveryGroup.objects.filter(slug=params.group).first()
+        if group is None:
+            raise FieldErrors({"group": [f"No delivery group {params.group}"]})
+    return services.graph_json(service=service, depth=params.depth, group=group)
+
+
+@router.get(
+    "/graph/findings", response=FindingsOut, summary="Risks in the dependency graph, and cycles"
+)
+def graph_findings(request):
+    _read(request)
+    found = services.graph_findings(today=timezone.localdate())
+    index = found.index
+    return {
+        "findings": [
+            {
+                "rule": f.rule,
+                "title": rules.RULE_TITLES[f.rule],
+                "service": index.slugs[f.service],
+                "depends_on": index.key(f.depends_on),
+                "message": f.message,
+            }
+            for f in found.findings
+        ],
+        "cycles": [[index.slugs[n] for n in loop] for loop in found.cycles],
+    }
+
+
+@router.get(
+    "/graph/paths",
+    response=PathsOut,
+    summary="The chains of dependencies by which one service needs another",
+)
+def graph_paths(request, params: Query[PathsQuery]):
+    _read(request)
+    source, target = services.service_or_404(params.source), services.service_or_404(params.target)
+    index = services.current_index()
+    found = paths(
+        index,
+        services.node_of(index, source),
+        services.node_of(index, target),
+        max_depth=params.max_depth,
+    )
+    return {
+        "source": source.slug,
+        "target": target.slug,
+        "paths": [[index.slugs[n] for n in path] for path in found],
+    }
+
+
+def _import_answer(result: ImportResult):
+    if result.problems:
+        errors: dict[str, list[str]] = {}
+        for problem in result.problems:
+            errors.setdefault(problem.where, []).append(problem.message)
+        raise FieldErrors(errors)
+    return {
+        "applied": result.applied,
+        "changes": [
+            {"action": c.action, "kind": c.kind, "key": c.key, "details": list(c.details)}
+            for c in result.changes
+        ],
+    }
+
+
+@router.post(
+    "/import/backstage",
+    response=ImportOut,
+    summary="Import Backstage catalog descriptor files (preview unless apply is true)",
+)
+def import_backstage(request, body: BackstageIn):
+    require(request, "graph.import_catalogue")
+    files = [(f.name, f.content) for f in body.files]
+    return _import_answer(services.import_backstage(files, by=request.user, apply=body.apply))
+
+
+@router.post(
+    "/import/csv",
+    response=ImportOut,
+    summary="Import the catalogue spreadsheet (preview unless apply is true)",
+)
+def import_csv(request, body: CsvIn):
+    require(request, "graph.import_catalogue")
+    return _import_answer(
+        services.import_catalogue_csv(body.content, by=request.user, apply=body.apply)
+    )

@@ -1,0 +1,238 @@
+"""Who to call when a live service has an incident: services in development near it.
+
+``related_in_development`` decides, from the index alone, which services in
+development could have caused an incident and why; ``incident_contacts`` adds
+their recent changes (from the phase history and the audit trail) and contacts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from osr.catalogue.choices import DependencyKind, Phase
+from osr.catalogue.models import Component, Dependency, PhaseChange, Service
+
+from .findings import DEVELOPMENT
+from .index import Index
+from .queries import reach_with_route
+
+RECENT_DAYS = 14
+
+DEPENDS_ON_IT = "depends_on_it"
+FEEDS_IT_DATA = "feeds_it_data"
+SHARES_COMPONENT = "shares_component"
+REASONS = {
+    DEPENDS_ON_IT: "depends on it",
+    FEEDS_IT_DATA: "feeds it data",
+    SHARES_COMPONENT: "shares a component with it",
+}
+
+
+@dataclass
+class Related:
+    """A service in development near the live one, and why it matters."""
+
+    node: int
+    reasons: list[str] = field(default_factory=list)
+    depth: int = 1
+    via: int | None = None
+
+
+def related_in_development(index: Index, live: int) -> list[Related]:
+    """The services in development that depend on ``live`` (at any depth), feed it
+    data, or share a component with it. Ordered by depth, then name."""
+    related: dict[int, Related] = {}
+
+    def note(node: int, reason: str, depth: int = 1, via: int | None = None) -> None:
+        if not index.is_service(node) or index.phase(node) not in DEVELOPMENT:
+            return
+        entry = related.setdefault(node, Related(node, depth=depth, via=via))
+        if depth < entry.depth:
+            entry.depth, entry.via = depth, via
+        if reason not in entry.reasons:
+            entry.reasons.append(reason)
+
+    for found in reach_with_route(index, live, "downstream"):
+        note(found.node, DEPENDS_ON_IT, found.depth, found.via)
+    shared = DependencyKind.SHARED_COMPONENT
+    for node, edge in zip(*index.upstream(live), strict=True):
+        if index.kind(edge) == DependencyKind.DATA_FEED or index.edge_live[edge]:
+            note(node, FEEDS_IT_DATA)
+        if index.kind(edge) == shared:
+            note(node, SHARES_COMPONENT)
+    for node, edge in zip(*index.downstream(live), strict=True):
+        if index.kind(edge) == shared:
+            note(node, SHARES_COMPONENT)
+    order = list(REASONS)
+    for entry in related.values():
+        entry.reasons.sort(key=order.index)
+    return sorted(related.values(), key=lambda r: (r.depth, index.names[r.node].lower()))
+
+
+@dataclass(frozen=True)
+class Change:
+    """Something that changed on a service: when, what, by whom."""
+
+    when: dt.datetime
+    what: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+
+
+@dataclass
+class IncidentContact:
+    """A service in development to contact about an incident on a live service."""
+
+    service: Service
+    reasons: list[str]
+    depth: int
+    via: str | None
+    changes: list[Change]
+    support_contact_email: str
+    delivery_team: Person | None
+    delivery_group: str
+    osr_manager: Person | None
+    live_services_manager: Person | None
+
+
+@dataclass
+class IncidentContacts:
+    """The answer for one live service at one moment."""
+
+    service: Service
+    at: dt.datetime
+    since: dt.datetime
+    contacts: list[IncidentContact]
+
+    @property
+    def is_live(self) -> bool:
+        return self.service.phase == Phase.LIVE
+
+    @property
+    def changed_recently(self) -> list[IncidentContact]:
+        return [contact for contact in self.contacts if contact.changes]
+
+
+def _person(person) -> Person | None:
+    return Person(person.name, person.email) if person else None
+
+
+def _actor(user) -> str:
+    return user.get_username() if user else "System"
+
+
+_VERBS = {
+    LogEntry.Action.CREATE: "Added",
+    LogEntry.Action.UPDATE: "Changed",
+    LogEntry.Action.DELETE: "Removed",
+}
+
+
+def _touched_services(
+    entry: LogEntry, current: dict[tuple[int, int], tuple[int | None, ...]]
+) -> set[int]:
+    """The services a component or dependency change concerns, from the entry or the row."""
+    changes = entry.changes_dict or {}
+    ids: set[int] = set()
+    for name in ("service", "from_service", "to_service"):
+        for value in changes.get(name, []) or []:
+            if str(value).isdigit():
+                ids.add(int(value))
+    ids.update(pk for pk in current.get((entry.content_type_id, int(entry.object_pk)), ()) if pk)
+    return ids
+
+
+def recent_changes(service_ids: Iterable[int], *, since: dt.datetime) -> dict[int, list[Change]]:
+    """Phase moves and changes to the dependencies and components of these services."""
+    wanted = set(service_ids)
+    found: dict[int, list[Change]] = {pk: [] for pk in wanted}
+    if not wanted:
+        return found
+    moves = PhaseChange.objects.filter(service_id__in=wanted, changed_at__gte=since).select_related(
+        "changed_by"
+    )
+    for move in moves:
+        to_phase = Phase(move.to_phase).label.lower()
+        what = (
+            f"Moved from {Phase(move.from_phase).label.lower()} to {to_phase}"
+            if move.from_phase
+            else f"Registered in {to_phase}"
+        )
+        found[move.service_id].append(Change(move.changed_at, what, _actor(move.changed_by)))
+
+    types = ContentType.objects.get_for_models(Dependency, Component)
+    dependency_type, component_type = types[Dependency], types[Component]
+    current: dict[tuple[int, int], tuple[int | None, ...]] = {}
+    dependencies = Dependency.objects.filter(
+        Q(from_service_id__in=wanted) | Q(to_service_id__in=wanted)
+    )
+    components = Component.objects.filter(service_id__in=wanted)
+    for pk, source, target in dependencies.values_list("pk", "from_service_id", "to_service_id"):
+        current[(dependency_type.pk, pk)] = (source, target)
+    for pk, service in components.values_list("pk", "service_id"):
+        current[(component_type.pk, pk)] = (service,)
+    # The entries of what still belongs to these services, and every removal (a removed
+    # row is known only by the values its entry kept).
+    entries = (
+        LogEntry.objects.filter(timestamp__gte=since, action__in=list(_VERBS))
+        .filter(
+            Q(content_type=dependency_type, object_id__in=dependencies.values("pk"))
+            | Q(content_type=component_type, object_id__in=components.values("pk"))
+            | Q(content_type__in=[dependency_type, component_type], action=LogEntry.Action.DELETE)
+        )
+        .select_related("actor")
+    )
+    for entry in entries:
+        noun = "dependency" if entry.content_type_id == dependency_type.pk else "component"
+        what = f"{_VERBS[entry.action]} {noun} {entry.object_repr}"
+        for pk in _touched_services(entry, current) & wanted:
+            found[pk].append(Change(entry.timestamp, what, _actor(entry.actor)))
+    for changes in found.values():
+        changes.sort(key=lambda c: c.when, reverse=True)
+    return found
+
+
+def incident_contacts(index: Index, service: Service, *, now: dt.datetime) -> IncidentContacts:
+    """The services in development to contact about an incident on ``service``."""
+    since = now - dt.timedelta(days=RECENT_DAYS)
+    node = index.node_for(service.slug)
+    related = related_in_development(index, node) if node is not None else []
+    pks = [index.db_ids[r.node] for r in related]
+    services = Service.objects.select_related(
+        "delivery_team", "delivery_group__osr_manager", "delivery_group__live_services_manager"
+    ).in_bulk(pks)
+    changes = recent_changes(pks, since=since)
+    contacts = []
+    for entry in related:
+        pk = index.db_ids[entry.node]
+        other = services.get(pk)
+        if other is None:
+            continue  # deleted since the index was built
+        team = other.delivery_team
+        group = other.delivery_group
+        contacts.append(
+            IncidentContact(
+                service=other,
+                reasons=[REASONS[r] for r in entry.reasons],
+                depth=entry.depth,
+                via=index.names[entry.via] if entry.via is not None else None,
+                changes=changes.get(pk, []),
+                support_contact_email=other.support_contact_email,
+                delivery_team=Person(team.name, team.contact_email) if team else None,
+                delivery_group=group.name,
+                osr_manager=_person(group.osr_manager),
+                live_services_manager=_person(group.live_services_manager),
+            )
+        )
+    return IncidentContacts(service=service, at=now, since=since, contacts=contacts)

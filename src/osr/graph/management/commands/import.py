@@ -1,0 +1,69 @@
+"""``osr import backstage FILE...`` and ``osr import csv FILE``: bring a catalogue in.
+
+Backstage descriptor files are applied unless ``--dry-run``; a spreadsheet is only
+previewed unless ``--apply``. Either way an import is saved whole or not at all.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from osr.graph import services
+from osr.graph.importing import ImportResult
+
+from ._common import acting_user
+
+
+def _read(path: str) -> tuple[str, str]:
+    try:
+        return path, Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"Cannot read {path}: {error}") from error
+
+
+class Command(BaseCommand):
+    help = "Import Backstage catalog descriptor files or the catalogue spreadsheet (CSV)."
+
+    def add_arguments(self, parser):
+        sources = parser.add_subparsers(dest="source", required=True, metavar="{backstage,csv}")
+        backstage = sources.add_parser("backstage", help="catalog-info.yaml files")
+        backstage.add_argument("files", nargs="+", metavar="FILE")
+        backstage.add_argument(
+            "--dry-run", action="store_true", help="show the changes, save nothing"
+        )
+        backstage.add_argument("--by", help="the username the audit trail names")
+        spreadsheet = sources.add_parser("csv", help="the catalogue spreadsheet")
+        spreadsheet.add_argument("file", metavar="FILE")
+        spreadsheet.add_argument("--apply", action="store_true", help="save the changes")
+        spreadsheet.add_argument("--by", help="the username the audit trail names")
+
+    def handle(self, *args, **options):
+        by = acting_user(options.get("by"))
+        if options["source"] == "backstage":
+            files = [_read(path) for path in options["files"]]
+            result = services.import_backstage(files, by=by, apply=not options["dry_run"])
+        else:
+            _name, text = _read(options["file"])
+            result = services.import_catalogue_csv(text, by=by, apply=options["apply"])
+        self.report(result)
+
+    def report(self, result: ImportResult) -> None:
+        for change in result.changes:
+            if change.action != "unchanged":
+                self.stdout.write(str(change))
+        counts = result.counts()
+        if result.problems:
+            for problem in result.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"Import failed with {len(result.problems)} problems; nothing saved")
+        if result.applied:
+            self.stdout.write(
+                f"Imported: {counts['create']} created, {counts['update']} updated, "
+                f"{counts['remove']} removed, {counts['unchanged']} unchanged"
+            )
+        else:
+            self.stdout.write(
+                f"Preview only, nothing saved: {counts['create']} to create, "
+                f"{counts['update']} to update, {counts['remove']} to remove, "
+                f"{counts['unchanged']} unchanged"
+            )

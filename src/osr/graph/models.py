@@ -1,0 +1,37 @@
+"""What the dependency graph keeps in the database: only the stamp of its version."""
+
+import uuid
+
+from django.db import models
+
+
+def new_stamp() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class GraphVersion(models.Model):
+    """The version of the dependency graph, changed by every write that alters it.
+
+    Each web process keeps the graph index in memory and compares its stamp with
+    this row before answering, so every process sees a change on its next request.
+    The stamp is random rather than a counter because a rolled-back transaction or
+    a restored backup can bring a counter back to a value some process has already
+    seen with other data. It is not audited: it records no decision, only freshness.
+    """
+
+    stamp = models.UUIDField(default=new_stamp)
+    changed = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.stamp)
+
+    @classmethod
+    def current(cls) -> uuid.UUID | None:
+        """The stamp now in force (one query), or None before the first write."""
+        return cls.objects.filter(pk=1).values_list("stamp", flat=True).first()
+
+    @classmethod
+    def bump(cls) -> None:
+        """Give the graph a new stamp, inside the caller's transaction."""
+        if not cls.objects.filter(pk=1).update(stamp=new_stamp()):
+            cls.objects.get_or_create(pk=1)

@@ -1,0 +1,176 @@
+"""Graph operations shared by the pages, the API and the CLI.
+
+Each reads the in-process index (one query to check its version) and loads the
+rows it shows in a fixed number of queries, whatever the size of the estate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import Http404
+
+from osr.catalogue.choices import IN_DEVELOPMENT, Phase
+from osr.catalogue.models import DeliveryGroup, Service
+
+from . import backstage, csv_io, export, findings, hooks
+from .impact import Impact, affected_nodes, impact_of
+from .importing import ImportResult
+from .incidents import IncidentContacts, incident_contacts
+from .index import Index, current_index
+from .queries import Direction, Reached, Subgraph, cycles, neighbourhood, reach_with_route, subgraph
+
+MAX_DEPTH = 10
+
+
+def service_or_404(slug: str) -> Service:
+    """The service with this slug, with its delivery group and team, or Http404."""
+    try:
+        return Service.objects.select_related("delivery_group", "delivery_team").get(slug=slug)
+    except Service.DoesNotExist as error:
+        raise Http404(f"No service {slug}") from error
+
+
+def node_of(index: Index, service: Service) -> int:
+    """The service's node in the index (it may be missing for a moment after a write)."""
+    node = index.node_for(service.slug)
+    if node is None:
+        raise Http404(f"No service {service.slug} in the dependency graph yet")
+    return node
+
+
+def dependencies(
+    service: Service, direction: Direction, depth: int | None
+) -> tuple[Index, list[Reached]]:
+    """What the service needs (upstream) or what needs it (downstream), to ``depth``."""
+    index = current_index()
+    return index, reach_with_route(index, node_of(index, service), direction, depth)
+
+
+def impact(service: Service) -> Impact:
+    """Every service affected if ``service`` changes or fails, nearest first."""
+    return impact_of(current_index(), service)
+
+
+def impact_page(service: Service, number: int | str, per_page: int) -> tuple[Impact, Page]:
+    """One page of the services affected if ``service`` changes or fails."""
+    index = current_index()
+    reached = affected_nodes(index, service)
+    page = Paginator(reached, per_page).get_page(number)
+    shown = list(page.object_list)
+    return impact_of(index, service, reached=reached, shown=shown), page
+
+
+def incidents(service: Service, *, now: dt.datetime) -> IncidentContacts:
+    """Services in development to contact about an incident on ``service``."""
+    return incident_contacts(current_index(), service, now=now)
+
+
+@dataclass
+class Findings:
+    """The risks in the graph and its dependency cycles."""
+
+    index: Index
+    findings: list[findings.Finding]
+    cycles: list[list[int]]
+
+
+def graph_findings(*, today: dt.date) -> Findings:
+    """Every risk finding and cycle; LD-1 comes from the live-data obligations hook."""
+    index = current_index()
+    consumers = findings.live_data_consumers(index)
+    statuses = hooks.live_data_obligations([index.db_ids[n] for n in consumers], today=today)
+    ld1_met = {n: hooks.is_satisfied(statuses[index.db_ids[n]]["LD-1"]) for n in consumers}
+    return Findings(index, findings.findings(index, ld1_met), cycles(index))
+
+
+def group_slugs() -> dict[int, str]:
+    """Delivery group slugs by id (one query)."""
+    return dict(DeliveryGroup.objects.values_list("id", "slug"))
+
+
+def graph_part(
+    *, service: Service | None = None, depth: int = 1, group: DeliveryGroup | None = None
+) -> tuple[Index, Subgraph]:
+    """The whole graph, one service's neighbourhood, or one delivery group's services."""
+    index = current_index()
+    if service is not None:
+        return index, neighbourhood(index, node_of(index, service), depth)
+    if group is not None:
+        from .queries import services_in_groups
+
+        return index, subgraph(index, services_in_groups(index, [group.pk]))
+    return index, export.whole(index)
+
+
+def graph_json(**part: Any) -> dict[str, Any]:
+    """Nodes and edges of the graph (or part of it) as a JSON-ready dict."""
+    index, chosen = graph_part(**part)
+    return export.graph_dict(index, chosen, group_slugs())
+
+
+def graph_dot(**part: Any) -> str:
+    """The graph (or part of it) in Graphviz DOT."""
+    index, chosen = graph_part(**part)
+    return export.graph_dot(index, chosen)
+
+
+@dataclass
+class EarlyWarning:
+    """A service before live that touches live data or a live service."""
+
+    service: Service
+    live_dependencies: list[str]
+    obligations: dict[str, str]
+
+    @property
+    def outstanding(self) -> list[str]:
+        return [req for req, status in self.obligations.items() if not hooks.is_satisfied(status)]
+
+
+def early_warnings(*, today: dt.date, group: DeliveryGroup | None = None) -> list[EarlyWarning]:
+    """Every service before live that uses live data or depends directly on a live service,
+    with the state of its live-data obligations (LD-1, LD-2)."""
+    index = current_index()
+    development = {str(p) for p in IN_DEVELOPMENT}
+    live_needs: dict[int, list[str]] = {}
+    for node in range(index.service_count):
+        if index.phase(node) not in development:
+            continue
+        if group is not None and index.groups[node] != group.pk:
+            continue
+        needs = [
+            index.names[target]
+            for target in index.upstream(node)[0]
+            if index.is_service(target) and index.phase(target) == Phase.LIVE
+        ]
+        if needs or index.live_data[node]:
+            live_needs[index.db_ids[node]] = sorted(needs, key=str.lower)
+    services = Service.objects.select_related(
+        "delivery_group__osr_manager", "delivery_team"
+    ).in_bulk(list(live_needs))
+    statuses = hooks.live_data_obligations(list(services), today=today)
+    rows = [
+        EarlyWarning(service, live_needs[pk], statuses.get(pk, {}))
+        for pk, service in services.items()
+    ]
+    rows.sort(key=lambda r: (r.service.delivery_group.name.lower(), r.service.name.lower()))
+    return rows
+
+
+def import_backstage(files: list[tuple[str, str]], *, by, apply: bool) -> ImportResult:
+    """Import Backstage descriptor files (name, text), or preview the import."""
+    return backstage.import_backstage(files, by=by, apply=apply)
+
+
+def import_catalogue_csv(text: str, *, by, apply: bool) -> ImportResult:
+    """Import the catalogue spreadsheet, or preview the import."""
+    return csv_io.import_csv(text, by=by, apply=apply)
+
+
+def export_catalogue_csv() -> str:
+    """The catalogue spreadsheet: one row a service."""
+    return csv_io.export_csv()

@@ -1,0 +1,112 @@
+"""The in-process index follows the database: rebuilt when a write changes the graph,
+in this process or another, and never when nothing changed."""
+
+import pytest
+from django.db import transaction
+
+from osr.catalogue.models import Dependency
+from osr.graph import index as graph_index
+from osr.graph.index import current_index, forget
+from osr.graph.models import GraphVersion
+from osr.graph.queries import reach
+
+from ..factories import DependencyFactory, ExternalSystemFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def needs(slug: str) -> set[str]:
+    index = current_index()
+    return {index.slugs[n] for n in reach(index, index.node_for(slug), "upstream")}
+
+
+def test_adding_a_dependency_is_seen_at_once():
+    portal, api = ServiceFactory(slug="portal"), ServiceFactory(slug="api")
+    assert needs("portal") == set()
+    DependencyFactory(from_service=portal, to_service=api)
+    assert needs("portal") == {"api"}
+
+
+def test_removing_a_dependency_is_seen_at_once():
+    portal, api = ServiceFactory(slug="portal"), ServiceFactory(slug="api")
+    dependency = DependencyFactory(from_service=portal, to_service=api)
+    assert needs("portal") == {"api"}
+    dependency.delete()
+    assert needs("portal") == set()
+
+
+def test_new_services_and_external_systems_join_the_graph():
+    before = current_index().node_count
+    ServiceFactory()
+    ExternalSystemFactory()
+    assert current_index().node_count == before + 2
+
+
+def test_phase_change_is_seen_through_the_index():
+    service = ServiceFactory(slug="portal")
+    assert current_index().phase(current_index().node_for("portal")) == "discovery"
+    service.phase = "alpha"
+    service.save()
+    assert current_index().phase(current_index().node_for("portal")) == "alpha"
+
+
+def test_unchanged_graph_costs_one_query(django_assert_num_queries):
+    ServiceFactory()
+    first = current_index()
+    with django_assert_num_queries(1):
+        assert current_index() is first
+
+
+def test_another_process_write_is_seen_by_this_process():
+    portal, api = ServiceFactory(slug="portal"), ServiceFactory(slug="api")
+    this_process = current_index()
+    # Another process writes: it bumps the version in the database; this process
+    # still holds its own index in memory.
+    forget()
+    DependencyFactory(from_service=portal, to_service=api)
+    graph_index._cached = this_process
+    assert needs("portal") == {"api"}
+    assert current_index() is not this_process
+
+
+def test_a_process_that_lost_its_index_rebuilds_the_same_graph():
+    portal, api = ServiceFactory(slug="portal"), ServiceFactory(slug="api")
+    DependencyFactory(from_service=portal, to_service=api)
+    before = current_index()
+    forget()  # a fresh process: no index in memory, same version in the database
+    after = current_index()
+    assert after is not before
+    assert after.version == before.version
+    assert needs("portal") == {"api"}
+
+
+def test_a_new_version_in_the_database_alone_makes_this_process_rebuild():
+    ServiceFactory(slug="portal")
+    before = current_index()
+    GraphVersion.bump()  # what another process's write leaves behind
+    after = current_index()
+    assert after is not before and after.version == GraphVersion.current()
+
+
+def test_write_in_the_same_transaction_as_the_dependency_bumps_the_version():
+    portal, api = ServiceFactory(slug="portal"), ServiceFactory(slug="api")
+    before = GraphVersion.current()
+    with transaction.atomic():
+        DependencyFactory(from_service=portal, to_service=api)
+        assert GraphVersion.current() != before
+    assert GraphVersion.current() != before
+
+
+def test_rolled_back_write_leaves_no_stale_index():
+    portal, api = ServiceFactory(slug="portal"), ServiceFactory(slug="api")
+    before = GraphVersion.current()
+    try:
+        with transaction.atomic():
+            DependencyFactory(from_service=portal, to_service=api)
+            assert needs("portal") == {"api"}
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert GraphVersion.current() == before
+    assert not Dependency.objects.exists()
+    assert needs("portal") == set()
