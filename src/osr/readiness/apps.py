@@ -1,7 +1,28 @@
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 
 
 class ReadinessConfig(AppConfig):
     name = "osr.readiness"
     label = "readiness"
     verbose_name = "Readiness"
+
+    def ready(self) -> None:
+        from osr.catalogue.panels import ServicePanel, register_service_panel
+        from osr.catalogue.phase_hooks import register_phase_check
+        from osr.core.navigation import NavItem, register_nav
+
+        from . import audit, catalogue_checks, signals  # noqa: F401  (registrations)
+        from .policy import PolicyError, active_policy
+        from .services import check_phase_gates
+        from .views import service_panel
+
+        # OSR never runs on half a policy: a bad one stops start-up, naming every problem.
+        try:
+            active_policy()
+        except PolicyError as error:
+            raise ImproperlyConfigured(f"The readiness policy is refused:\n{error}") from error
+
+        register_phase_check(check_phase_gates)
+        register_service_panel("readiness", ServicePanel(10, "readiness/panel.html", service_panel))
+        register_nav(NavItem(15, "Readiness", "readiness:portfolio", ("/readiness",)))

@@ -1,0 +1,70 @@
+"""``osr readiness <slug> [--phase P] [--json]``: may the service enter the phase?
+
+Exits 0 when it may, 1 with every blocker listed when it may not, so that a
+delivery pipeline can use it as a step; 2 when the service or phase is unknown.
+"""
+
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from osr.catalogue.choices import PHASE_ORDER, Phase
+from osr.catalogue.models import Service
+from osr.readiness.api import readiness_out
+from osr.readiness.services import readiness_of
+
+
+class Command(BaseCommand):
+    help = "Say whether a service may enter a phase (by default its next), listing what blocks it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="the service's slug")
+        parser.add_argument("--phase", choices=PHASE_ORDER, help="the phase to enter")
+        parser.add_argument("--json", action="store_true", help="answer in JSON")
+        parser.add_argument(
+            "--on",
+            type=dt.date.fromisoformat,
+            help="evaluate as on this date (YYYY-MM-DD); today by default",
+        )
+
+    def handle(self, *args, **options):
+        slug, phase, on = options["slug"], options["phase"], options["on"]
+        service = Service.objects.filter(slug=slug).first()
+        if service is None:
+            raise CommandError(f"No service with the slug ‘{slug}’", returncode=2)
+        today = on or timezone.localdate()
+        evaluation = readiness_of(service, today=today, target_phase=phase)
+        target = evaluation.target_phase
+        if options["json"]:
+            body = readiness_out(service, readiness_of(service, today=today))
+            body |= {
+                "service": service.slug,
+                "target_phase": target,
+                "ready": evaluation.ready,
+                "blockers": [
+                    {"id": b.requirement_id, "reason": b.reason} for b in evaluation.blockers
+                ],
+            }
+            self.stdout.write(json.dumps(body, indent=2, default=str))
+        elif target is None:
+            self.stdout.write(f"{service.name} is retired: there is no phase after it")
+        elif evaluation.ready:
+            self.stdout.write(
+                f"{service.name} may enter {Phase(target).label.lower()} "
+                f"(policy {evaluation.policy_version}, {evaluation.percent}% complete)"
+            )
+        else:
+            self.stdout.write(
+                f"{service.name} may not enter {Phase(target).label.lower()} "
+                f"(policy {evaluation.policy_version}):"
+            )
+            for blocker in evaluation.blockers:
+                self.stdout.write(f"  {blocker.requirement_id}: {blocker.reason}")
+        if not evaluation.ready:
+            count = len(evaluation.blockers)
+            raise CommandError(
+                f"{slug} may not enter {target}: {count} blocker{'s' if count != 1 else ''}",
+                returncode=1,
+            )
