@@ -69,6 +69,10 @@ def users(db) -> Users:
     )
 
 
+AUTO = object()  # send the object's current ETag, read just before the write
+NO_PRECONDITION = ""  # send no If-Match at all
+
+
 class ApiClient:
     """A JSON client that signs in with a bearer token."""
 
@@ -78,8 +82,8 @@ class ApiClient:
         if user is not None:
             self.headers["Authorization"] = f"Bearer {ApiToken.issue(user)}"
 
-    def _call(self, method: str, path: str, json=None, **params):
-        kwargs = {"headers": self.headers}
+    def _call(self, method: str, path: str, json=None, headers=None, **params):
+        kwargs = {"headers": {**self.headers, **(headers or {})}}
         if json is not None:
             kwargs.update(data=json, content_type="application/json")
         elif params:
@@ -92,11 +96,23 @@ class ApiClient:
     def post(self, path, json=None):
         return self._call("post", path, json=json if json is not None else {})
 
-    def patch(self, path, json):
-        return self._call("patch", path, json=json)
+    def current_etag(self, path) -> str | None:
+        """The ETag a GET of the object answers now (None where it answers none)."""
+        return self._call("get", path).get("ETag")
 
-    def delete(self, path):
-        return self._call("delete", path)
+    def _precondition(self, path, if_match) -> dict:
+        # Like a careful client: read the object's version first unless told which to send.
+        if if_match is AUTO:
+            if_match = self.current_etag(path)
+        return {"If-Match": if_match} if if_match else {}
+
+    def patch(self, path, json, if_match=None):
+        if_match = AUTO if if_match is None else if_match
+        return self._call("patch", path, json=json, headers=self._precondition(path, if_match))
+
+    def delete(self, path, if_match=None):
+        if_match = AUTO if if_match is None else if_match
+        return self._call("delete", path, headers=self._precondition(path, if_match))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as SchemaError
 from osr.catalogue.api import routers as catalogue_routers
 from osr.catalogue.services import Conflict, InUse
 from osr.core.api_crud import Duplicate, FieldErrors
+from osr.core.concurrency import PreconditionFailed, PreconditionRequired
 from osr.devtools.api import router as devtools_router
 from osr.graph.api import router as graph_router
 from osr.guides.api import router as guides_router
@@ -72,6 +73,26 @@ def on_conflict(request, error: Conflict):
 @api.exception_handler(InUse)
 def on_in_use(request, error: InUse):
     return api.create_response(request, {"detail": str(error)}, status=409)
+
+
+@api.exception_handler(PreconditionRequired)
+def on_precondition_required(request, error):
+    return api.create_response(
+        request,
+        {"detail": "Send the object's current ETag in If-Match (read it with GET first)"},
+        status=428,
+    )
+
+
+@api.exception_handler(PreconditionFailed)
+def on_precondition_failed(request, error: PreconditionFailed):
+    response = api.create_response(
+        request,
+        {"detail": "The object has changed since you read it; read it again and retry"},
+        status=412,
+    )
+    response["ETag"] = error.current
+    return response
 
 
 @api.exception_handler(AuthenticationError)

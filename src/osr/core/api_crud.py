@@ -8,10 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Model
-from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, create_model
+
+from .concurrency import check_if_match, etag_of
 
 from .resources import Resource, defaults_of, form_data_of, input_schema, output_of, output_schema
 
@@ -91,9 +94,18 @@ def require(request: HttpRequest, perm: str, obj: Any = None) -> None:
         raise PermissionDenied(f"You may not {perm.split('.')[1].replace('_', ' ')}")
 
 
-def get_object(resource: Resource, key: str | int) -> Model:
+class ErrorOut(Schema):
+    detail: str
+
+
+def get_object(resource: Resource, key: str | int, *, lock: bool = False) -> Model:
+    """The object with this key; ``lock`` holds its row until the transaction ends."""
+    queryset = resource.queryset()
+    if lock:
+        # Only the object's own row: PostgreSQL cannot lock the nullable side of a join.
+        queryset = queryset.select_for_update(of=("self",))
     try:
-        return resource.queryset().get(**{resource.lookup: key})
+        return queryset.get(**{resource.lookup: key})
     except (resource.model.DoesNotExist, ValueError) as error:  # type: ignore[attr-defined]
         raise Http404(f"No {resource.singular} {key}") from error
 
@@ -139,12 +151,12 @@ def crud_router(resource: Resource, *, save, delete, tags: list[str]) -> Router:
         summary=f"Create a {resource.singular}",
         operation_id=f"create_{resource.model_name}",
     )
-    def create_object(request, body: In):  # type: ignore[valid-type]
+    def create_object(request, response: HttpResponse, body: In):  # type: ignore[valid-type]
         raw = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
         require(request, resource.perm("add"), resource.owner_for_new(raw))
         form = validated_form(resource, defaults_of(resource) | raw)
         obj = save(form, by=request.user)
-        return Status(201, output_of(resource, get_object(resource, resource.key_of(obj))))
+        return Status(201, tagged(response, get_object(resource, resource.key_of(obj))))
 
     @router.get(
         "/{key}",
@@ -152,37 +164,59 @@ def crud_router(resource: Resource, *, save, delete, tags: list[str]) -> Router:
         summary=f"Read a {resource.singular}",
         operation_id=f"read_{resource.model_name}",
     )
-    def read_object(request, key: key_type):  # type: ignore[valid-type]
+    def read_object(request, response: HttpResponse, key: key_type):  # type: ignore[valid-type]
         require(request, resource.perm("view"))
-        return output_of(resource, get_object(resource, key))
+        return tagged(response, get_object(resource, key))
 
     @router.patch(
         "/{key}",
-        response=Out,
+        response={200: Out, 412: ErrorOut, 428: ErrorOut},
         summary=f"Update a {resource.singular}",
+        description="Send the object's current ETag in `If-Match`.",
         operation_id=f"update_{resource.model_name}",
     )
-    def update_object(request, key: key_type, body: Patch):  # type: ignore[valid-type]
-        obj = get_object(resource, key)
-        require(request, resource.perm("change"), obj)
-        data = form_data_of(resource.form, obj) | body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-        form = validated_form(resource, data, instance=obj)
-        # Moving an object to another group needs the right to edit there too.
-        require(request, resource.perm("change"), form.instance)
-        save(form, by=request.user)
-        return output_of(resource, get_object(resource, resource.key_of(form.instance)))
+    def update_object(
+        request,
+        response: HttpResponse,
+        key: key_type,  # type: ignore[valid-type]
+        body: Patch,  # type: ignore[valid-type]
+        if_match: str | None = Header(None, alias="If-Match"),
+    ):
+        with transaction.atomic():
+            obj = get_object(resource, key, lock=True)
+            require(request, resource.perm("change"), obj)
+            check_if_match(if_match, etag_of(output_of(resource, obj)))
+            changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+            form = validated_form(resource, form_data_of(resource.form, obj) | changes, obj)
+            # Moving an object to another group needs the right to edit there too.
+            require(request, resource.perm("change"), form.instance)
+            save(form, by=request.user)
+        return tagged(response, get_object(resource, resource.key_of(form.instance)))
 
     @router.delete(
         "/{key}",
-        response={204: None},
+        response={204: None, 412: ErrorOut, 428: ErrorOut},
         summary=f"Delete a {resource.singular}",
+        description="Send the object's current ETag in `If-Match`.",
         operation_id=f"delete_{resource.model_name}",
     )
-    def delete_object(request, key: key_type):  # type: ignore[valid-type]
-        obj = get_object(resource, key)
-        require(request, resource.perm("delete"), obj)
-        delete(obj, by=request.user)
+    def delete_object(
+        request,
+        key: key_type,  # type: ignore[valid-type]
+        if_match: str | None = Header(None, alias="If-Match"),
+    ):
+        with transaction.atomic():
+            obj = get_object(resource, key, lock=True)
+            require(request, resource.perm("delete"), obj)
+            check_if_match(if_match, etag_of(output_of(resource, obj)))
+            delete(obj, by=request.user)
         return Status(204, None)
+
+    def tagged(response: HttpResponse, obj: Model) -> dict[str, Any]:
+        """The object as the API shows it, with its ETag set on the response."""
+        representation = output_of(resource, obj)
+        response["ETag"] = etag_of(representation)
+        return representation
 
     router.output_schema = Out  # type: ignore[attr-defined]
     return router

@@ -12,12 +12,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from .resources import Resource
+from .concurrency import changed_meanwhile, version_token
+from .resources import Resource, form_data_of
 
 
 def page_number(request: HttpRequest) -> int:
@@ -40,9 +42,12 @@ class ResourceView(View):
         args = [self.resource.key_of(obj)] if obj is not None else []
         return reverse(f"{app}:{name}", args=args)
 
-    def get_object(self, key):
+    def get_object(self, key, lock: bool = False):
+        queryset = self.resource.queryset()
+        if lock:
+            queryset = queryset.select_for_update(of=("self",))
         try:
-            return self.resource.queryset().get(**{self.resource.lookup: key})
+            return queryset.get(**{self.resource.lookup: key})
         except (self.resource.model.DoesNotExist, ValueError) as error:
             raise Http404(f"No {self.resource.singular} {key}") from error
 
@@ -117,10 +122,20 @@ class ObjectEditView(ResourceView):
     template_name = "layouts/form.html"
     save: Any = None  # the app's save operation: save(form, by=user)
 
-    def setup_object(self, key):
+    def setup_object(self, key, lock: bool = False):
         if key is None:
             return None
-        return self.get_object(key)
+        return self.get_object(key, lock=lock)
+
+    @staticmethod
+    def labelled(form, changed: list[dict]) -> list[dict]:
+        """Changes by someone else, named as the form names its fields."""
+        for change in changed:
+            field = form.fields.get(change["field"])
+            change["label"] = (
+                field.label if field and field.label else change["field"]
+            ).capitalize()
+        return changed
 
     def initial(self) -> dict[str, Any]:
         return {name: value for name, value in self.request.GET.items()}
@@ -129,12 +144,30 @@ class ObjectEditView(ResourceView):
         obj = self.setup_object(key)
         self.check(obj, self.initial())
         form = self.resource.form(instance=obj, initial=self.initial() if obj is None else None)
-        return self.show(form, obj)
+        return self.show(form, obj, version=self.version_of(obj))
+
+    def version_of(self, obj) -> str | None:
+        # Taken before a form is bound: validating a form changes its instance in place.
+        return version_token(form_data_of(self.resource.form, obj)) if obj is not None else None
 
     def post(self, request, key=None, **kwargs) -> HttpResponse:
-        obj = self.setup_object(key)
+        with transaction.atomic():
+            # The row stays locked from the version check to the write.
+            obj = self.setup_object(key, lock=True) if key is not None else None
+            return self.submit(request, obj)
+
+    def submit(self, request, obj) -> HttpResponse:
         self.check(obj, request.POST)
+        version = self.version_of(obj)
+        current = form_data_of(self.resource.form, obj) if obj is not None else None
         form = self.resource.form(data=request.POST, instance=obj)
+        token = request.POST.get("_version")
+        if current is not None and token:
+            changed = changed_meanwhile(token, current)
+            if changed:
+                return self.show(
+                    form, obj, status=409, changed=self.labelled(form, changed), version=version
+                )
         if form.is_valid():
             # The validated object may now belong to another group: check that one too.
             if obj:
@@ -148,7 +181,7 @@ class ObjectEditView(ResourceView):
                 saved = type(self).save(form, by=request.user)
                 messages.success(request, f"{self.resource.singular.capitalize()} ‘{saved}’ saved")
                 return redirect(self.url_for("detail", saved))
-        return self.show(form, obj, status=422 if form.errors else 200)
+        return self.show(form, obj, status=422 if form.errors else 200, version=version)
 
     def check(self, obj, raw) -> None:
         if obj is not None:
@@ -156,12 +189,15 @@ class ObjectEditView(ResourceView):
         else:
             self.require("add", self.resource.owner_for_new(raw))
 
-    def show(self, form, obj, status: int = 200) -> HttpResponse:
+    def show(self, form, obj, status: int = 200, changed=None, version=None) -> HttpResponse:
         title = f"Edit {obj}" if obj else f"Add a {self.resource.singular}"
         context = self.base_context(
             title=title,
             form=form,
             object=obj,
+            changed=changed,
+            # What the person started from, so a change made meanwhile is noticed.
+            version=version,
             cancel_url=self.url_for("detail", obj) if obj else self.url_for("list"),
         )
         return render(self.request, self.template_name, context, status=status)
