@@ -15,7 +15,6 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, create_model
 
 from .concurrency import check_if_match, etag_of
-
 from .resources import Resource, defaults_of, form_data_of, input_schema, output_of, output_schema
 
 
