@@ -18,6 +18,16 @@ from osr.core.roles import assign_role
 from .factories import DeliveryGroupFactory, PersonFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (sign-in failure counts, cached gauges)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class Users:
     own: DeliveryGroup

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "osr.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "osr.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -170,6 +171,8 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 OSR_PAGE_SIZE = 25
+# When set, /metrics answers only to "Authorization: Bearer <this token>".
+OSR_METRICS_TOKEN = env_str("OSR_METRICS_TOKEN")
 OSR_API_MAX_PAGE_SIZE = 200
 
 # Email: the console in development, SMTP otherwise; GOV.UK Notify when a key is set.

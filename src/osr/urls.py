@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .api import api
+from .core.metrics import metrics
 
 urlpatterns = [
+    path("metrics", metrics, name="metrics"),
     path("", include("osr.core.urls")),
     path("", include("osr.catalogue.urls")),
     path("", include("osr.readiness.urls")),

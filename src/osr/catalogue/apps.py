@@ -15,3 +15,9 @@ class CatalogueConfig(AppConfig):
         register_nav(NavItem(20, "Delivery groups", "catalogue:groups", ("/delivery-groups",)))
         register_nav(NavItem(30, "Suppliers", "catalogue:suppliers", ("/suppliers", "/contracts")))
         register_nav(NavItem(40, "People", "catalogue:people", ("/people", "/teams")))
+
+        from osr.core.metrics import register_gauges
+
+        from .metrics import service_gauges
+
+        register_gauges(service_gauges)

@@ -26,3 +26,9 @@ class ReadinessConfig(AppConfig):
         register_phase_check(check_phase_gates)
         register_service_panel("readiness", ServicePanel(10, "readiness/panel.html", service_panel))
         register_nav(NavItem(15, "Readiness", "readiness:portfolio", ("/readiness",)))
+
+        from osr.core.metrics import register_gauges
+
+        from .metrics import readiness_gauges
+
+        register_gauges(readiness_gauges)
