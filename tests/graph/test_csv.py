@@ -121,6 +121,12 @@ def test_unknown_columns_are_refused(users):
     assert str(result.problems[0]).startswith("Row 1: unknown columns: colour")
 
 
+def test_a_file_that_is_not_csv_is_refused_with_a_message(users):
+    too_long = "slug,name\nx," + "y" * 200_000  # past the CSV reader's field limit
+    result = import_csv(too_long, by=users.admin, apply=False)
+    assert result.problems and str(result.problems[0]).startswith("Row 1:")
+
+
 def test_page_upload_preview_and_apply(page, catalogue):
     client = page("admin")
     text = export_csv().replace("Flood warnings", "Flood warning service")

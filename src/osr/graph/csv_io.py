@@ -117,16 +117,25 @@ def _values(row: dict[str, str]) -> dict[str, Any]:
 
 def import_csv(text: str, *, by, apply: bool) -> ImportResult:
     """Import a catalogue CSV as one transaction, or preview it (``apply=False``)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    rows = [
-        (number, row)
-        for number, row in enumerate(reader, start=2)
-        if any((v or "").strip() for v in row.values() if isinstance(v, str))
-    ]
+    unreadable = ""
+    header: list[str] = []
+    rows: list[tuple[int, dict]] = []
+    try:
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+        header = [name.strip() for name in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        rows = [
+            (number, row)
+            for number, row in enumerate(reader, start=2)
+            if any((v or "").strip() for v in row.values() if isinstance(v, str))
+        ]
+    except csv.Error as error:
+        unreadable = f"the file is not readable as CSV ({error})"
 
     def work(writer: Writer) -> None:
+        if unreadable:
+            writer.problem("Row 1", unreadable)
+            return
         unknown = [name for name in header if name not in COLUMNS]
         if "slug" not in header:
             writer.problem("Row 1", "the slug column is missing")
