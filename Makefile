@@ -6,14 +6,14 @@ STAMP := $(VENV)/.installed
 ASSETS := src/osr/static/govuk/govuk-frontend.min.css
 VENDOR := src/osr/static/vendor/cytoscape.min.js
 
-.PHONY: run test lint typecheck pytest assets install bench clean
+.PHONY: run test lint typecheck pytest assets install browser bench clean
 
 run: install assets
 	OSR_DEBUG=1 $(BIN)/osr migrate --no-input
 	OSR_DEBUG=1 $(BIN)/osr demo
 	OSR_DEBUG=1 $(BIN)/osr runserver 127.0.0.1:8000
 
-test: install assets lint typecheck pytest
+test: install assets browser lint typecheck pytest
 
 install: $(STAMP)
 
@@ -38,6 +38,11 @@ $(ASSETS): package.json package-lock.json
 $(VENDOR): $(ASSETS)
 	mkdir -p src/osr/static/vendor
 	cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)
+
+# The browser journeys drive Debian's Chromium (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: install
 	$(BIN)/ruff check src tests bench
