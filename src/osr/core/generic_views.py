@@ -48,7 +48,7 @@ class ResourceView(View):
             queryset = queryset.select_for_update(of=("self",))
         try:
             return queryset.get(**{self.resource.lookup: key})
-        except (self.resource.model.DoesNotExist, ValueError) as error:
+        except (self.resource.model.DoesNotExist, ValueError) as error:  # type: ignore[attr-defined]
             raise Http404(f"No {self.resource.singular} {key}") from error
 
     def require(self, action: str, obj=None) -> None:
