@@ -15,7 +15,15 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, create_model
 
 from .concurrency import check_if_match, etag_of
-from .resources import Resource, defaults_of, form_data_of, input_schema, output_of, output_schema
+from .resources import (
+    DatabaseId,
+    Resource,
+    defaults_of,
+    form_data_of,
+    input_schema,
+    output_of,
+    output_schema,
+)
 
 
 class FieldErrors(Exception):
@@ -119,7 +127,7 @@ def crud_router(resource: Resource, *, save, delete, tags: list[str]) -> Router:
     Out = output_schema(resource)
     In = input_schema(resource, partial=False)
     Patch = input_schema(resource, partial=True)
-    key_type = str if resource.lookup == "slug" else int
+    key_type = str if resource.lookup == "slug" else DatabaseId
 
     PageOut = create_model(
         f"{resource.model.__name__}Page",

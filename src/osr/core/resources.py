@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django import forms
 from django.db.models import Model, QuerySet
-from pydantic import create_model
+from pydantic import Field, create_model
 
 
 @dataclass
@@ -100,14 +100,19 @@ def output_of(resource: Resource, obj) -> dict[str, Any]:
     return data
 
 
+# A database id: databases store 64-bit integers, so a larger number is refused as
+# invalid input rather than reaching the database.
+DatabaseId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 def _python_type(form_field: forms.Field) -> Any:
     declared = getattr(form_field, "api_type", None)
     if declared is not None:
         return declared
     if isinstance(form_field, forms.ModelMultipleChoiceField):
-        return list[int]
+        return list[DatabaseId]
     if isinstance(form_field, forms.ModelChoiceField):
-        return str if form_field.to_field_name else int
+        return str if form_field.to_field_name else DatabaseId
     if isinstance(form_field, forms.BooleanField):
         return bool
     if isinstance(form_field, forms.DateField):
