@@ -17,6 +17,7 @@ from osr.core.generic_views import page_number
 
 from . import services
 from .choices import MEDIA_TYPES, STATUS_COLOURS, EvidenceStatus, Status
+from .flags import flags_for
 from .forms import EvidenceForm, RejectForm, VerifyForm, WaiverForm
 from .loading import load_one
 from .models import Evidence, NotAwaitingReview, RequirementEvent, Waiver
@@ -240,6 +241,7 @@ def portfolio_page(request):
         "phase_choices": Phase.choices,
         "show_choices": SHOW,
         "phase_labels": dict(Phase.choices),
+        "flags": {item.service_id: flags_for(item.facts, today) for item, _ in page.object_list},
         "breadcrumbs": [{"text": "Home", "href": "/"}],
     }
     return render(request, "readiness/portfolio.html", context)

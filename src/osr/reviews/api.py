@@ -1,3 +1,376 @@
-from ninja import Router
+"""The review board API: boards, their panel and agenda, packs, assessments, outcomes,
+actions and rehearsals. Input is checked by the pages' own forms and models."""
 
-router = Router()
+from __future__ import annotations
+
+import contextlib
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from osr.catalogue.models import Person, Service
+from osr.core.api_crud import FieldErrors, PageParams, page_of, require
+
+from . import services
+from .api_schemas import (
+    ActionOut,
+    ActionPage,
+    AgendaIn,
+    AssessmentIn,
+    AssessmentOut,
+    AssessmentsOut,
+    BoardIn,
+    BoardOut,
+    CloseIn,
+    DecisionOut,
+    FindingActionIn,
+    ItemOut,
+    OutcomeIn,
+    PanelMemberIn,
+    RehearsalIn,
+    RehearsalOut,
+    action_out,
+    assessment_out,
+    board_out,
+    decision_out,
+    rehearsal_out,
+)
+from .decisions import Condition
+from .errors import Refused
+from .filters import action_list
+from .forms import BoardForm, RehearsalForm
+from .models import Action, AgendaItem, Decision, Finding, Rehearsal, ReviewBoard
+
+router = Router(tags=["Review boards"])
+
+
+@contextlib.contextmanager
+def answering_refusals():
+    """A refused operation answers 422 (bad input), 409 (conflict) or 403, with its messages."""
+    try:
+        yield
+    except Refused as refusal:
+        if refusal.status == 403:
+            raise PermissionDenied(refusal.message) from refusal
+        raise FieldErrors(refusal.errors, status=refusal.status) from refusal
+
+
+def _form_errors(form, renamed: dict[str, str] | None = None) -> FieldErrors:
+    renamed = renamed or {}
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        errors.setdefault(renamed.get(name, name), []).extend(messages)
+    return FieldErrors(errors)
+
+
+def _boards():
+    return services.boards(when="any", today=timezone.localdate())
+
+
+def _board(board_id: int) -> ReviewBoard:
+    return get_object_or_404(_boards(), pk=board_id)
+
+
+def _item(board: ReviewBoard, slug: str) -> AgendaItem:
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("service__delivery_group"),
+        board=board,
+        service__slug=slug,
+    )
+    item.board = board
+    return item
+
+
+def _item_out(item: AgendaItem) -> dict:
+    today = timezone.localdate()
+    decisions = list(
+        Decision.objects.filter(item=item).prefetch_related(
+            "actions__owner", "actions__service__delivery_group"
+        )
+    )
+    corrected = {d.corrects_id for d in decisions if d.corrects_id}
+    return {
+        "board": item.board_id,
+        "service": item.service.slug,
+        "name": item.service.name,
+        "decided": item.decided,
+        "pack_assembled_at": item.pack_assembled_at,
+        "pack": item.pack,
+        "decisions": [
+            decision_out(d, in_force=d.pk not in corrected, today=today) for d in decisions
+        ],
+        "url": item.get_absolute_url(),
+        "pdf_url": f"{item.get_absolute_url()}/pack.pdf",
+    }
+
+
+def _board_form(request, body: BoardIn) -> BoardForm:
+    local = timezone.localtime(body.starts_at) if timezone.is_aware(body.starts_at) else None
+    starts = local or body.starts_at
+    data = body.dict() | {"day": starts.date(), "time": starts.time()}
+    form = BoardForm(data)
+    if not form.is_valid():
+        raise _form_errors(form, {"day": "starts_at", "time": "starts_at"})
+    require(request, "reviews.add_reviewboard", form.cleaned_data["delivery_group"])
+    return form
+
+
+@router.get("/review-boards", response=list[BoardOut], summary="Review boards")
+def list_boards(request, when: str = Query("upcoming", description="upcoming or past")):
+    require(request, "reviews.view_reviewboard")
+    if when not in ("upcoming", "past"):
+        raise FieldErrors({"when": ["Choose upcoming or past"]})
+    boards = services.boards(when=when, today=timezone.localdate())
+    return [board_out(b) for b in boards]
+
+
+@router.post("/review-boards", response={201: BoardOut}, summary="Schedule a review board")
+def schedule_board(request, body: BoardIn):
+    require(request, "reviews.add_reviewboard")
+    form = _board_form(request, body)
+    board = services.schedule_board(form.cleaned_data, by=request.user)
+    return Status(201, board_out(_board(board.pk)))
+
+
+@router.get("/review-boards/{board_id}", response=BoardOut, summary="A review board")
+def get_board(request, board_id: int):
+    board = _board(board_id)
+    require(request, "reviews.view_reviewboard", board)
+    return board_out(board)
+
+
+@router.post(
+    "/review-boards/{board_id}/panel", response={201: BoardOut}, summary="Add a panel member"
+)
+def add_panel_member(request, board_id: int, body: PanelMemberIn):
+    board = _board(board_id)
+    require(request, "reviews.change_reviewboard", board)
+    person = Person.objects.filter(pk=body.person).first()
+    if person is None:
+        raise FieldErrors({"person": [f"No person with id {body.person}"]})
+    with answering_refusals():
+        services.add_panel_member(board, person, body.specialism, by=request.user)
+    return Status(201, board_out(_board(board_id)))
+
+
+@router.post(
+    "/review-boards/{board_id}/agenda",
+    response={201: ItemOut},
+    summary="Put a service on the agenda; its team and the panel are notified",
+)
+def add_to_agenda(request, board_id: int, body: AgendaIn):
+    board = _board(board_id)
+    require(request, "reviews.change_reviewboard", board)
+    service = Service.objects.filter(slug=body.service).first()
+    if service is None:
+        raise FieldErrors({"service": [f"No service with the slug ‘{body.service}’"]})
+    require(request, "reviews.add_agendaitem", service)
+    with answering_refusals():
+        item = services.add_to_agenda(board, service, by=request.user, today=timezone.localdate())
+    return Status(201, _item_out(item))
+
+
+@router.delete(
+    "/review-boards/{board_id}/agenda/{slug}",
+    response={204: None},
+    summary="Take a service off the agenda before its outcome is recorded",
+)
+def remove_from_agenda(request, board_id: int, slug: str):
+    board = _board(board_id)
+    require(request, "reviews.change_reviewboard", board)
+    item = _item(board, slug)
+    with answering_refusals():
+        services.remove_from_agenda(board, item.service, by=request.user)
+    return Status(204, None)
+
+
+@router.get(
+    "/review-boards/{board_id}/agenda/{slug}",
+    response=ItemOut,
+    summary="A service on the agenda: its board pack and the board's decisions",
+)
+def get_item(request, board_id: int, slug: str):
+    board = _board(board_id)
+    require(request, "reviews.view_reviewboard", board)
+    return _item_out(_item(board, slug))
+
+
+@router.post(
+    "/review-boards/{board_id}/agenda/{slug}/pack",
+    response=ItemOut,
+    summary="Assemble the board pack again from what OSR holds now",
+)
+def refresh_pack(request, board_id: int, slug: str):
+    board = _board(board_id)
+    require(request, "reviews.change_reviewboard", board)
+    item = _item(board, slug)
+    with answering_refusals():
+        services.refresh_pack(item, by=request.user, today=timezone.localdate())
+    return _item_out(item)
+
+
+@router.get(
+    "/review-boards/{board_id}/agenda/{slug}/assessments",
+    response=AssessmentsOut,
+    summary="Your assessment, and the panel's once yours is submitted",
+)
+def list_assessments(request, board_id: int, slug: str):
+    board = _board(board_id)
+    require(request, "reviews.view_reviewboard", board)
+    own, others = services.assessments_shown_to(_item(board, slug), request.user)
+    return {
+        "own": assessment_out(own) if own else None,
+        "others": [assessment_out(a) for a in others],
+    }
+
+
+@router.put(
+    "/review-boards/{board_id}/agenda/{slug}/assessment",
+    response=AssessmentOut,
+    summary="Save your ratings as a draft, or submit them (panel members only)",
+)
+def save_assessment(request, board_id: int, slug: str, body: AssessmentIn):
+    board = _board(board_id)
+    require(request, "reviews.assess", board)
+    ratings = {code: (r.rating, r.comment) for code, r in body.ratings.items()}
+    with answering_refusals():
+        assessment = services.save_assessment(
+            _item(board, slug), by=request.user, ratings=ratings, submit=body.submit
+        )
+    return assessment_out(assessment)
+
+
+@router.post(
+    "/review-boards/{board_id}/agenda/{slug}/outcome",
+    response={201: DecisionOut},
+    summary="Record the board's outcome for a service, or a correction of it",
+)
+def record_outcome(request, board_id: int, slug: str, body: OutcomeIn):
+    board = _board(board_id)
+    require(request, "reviews.record_outcome", board)
+    item = _item(board, slug)
+    corrects = None
+    if body.corrects is not None:
+        corrects = Decision.objects.filter(pk=body.corrects, item=item).first()
+        if corrects is None:
+            raise FieldErrors({"corrects": ["No decision of this board on this service has it"]})
+    owners = set(
+        Person.objects.filter(pk__in=[c.owner for c in body.conditions]).values_list(
+            "pk", flat=True
+        )
+    )
+    conditions = [
+        Condition(c.description, c.owner if c.owner in owners else None, c.due_on)
+        for c in body.conditions
+    ]
+    with answering_refusals():
+        decision = services.record_outcome(
+            board,
+            item.service,
+            outcome=body.outcome,
+            summary=body.summary,
+            conditions=conditions,
+            by=request.user,
+            today=timezone.localdate(),
+            corrects=corrects,
+        )
+    decision = Decision.objects.prefetch_related(
+        "actions__owner", "actions__service__delivery_group"
+    ).get(pk=decision.pk)
+    return Status(201, decision_out(decision, in_force=True, today=timezone.localdate()))
+
+
+@router.get("/actions", response=ActionPage, summary="Actions: open ones by default, overdue first")
+def list_actions(request, paging: Query[PageParams]):
+    require(request, "reviews.view_action")
+    today = timezone.localdate()
+    filters = action_list(request.GET, today=today)
+    if not filters.is_valid():
+        raise FieldErrors({name: list(messages) for name, messages in filters.errors.items()})
+    found = page_of(request, filters.qs, paging.page, paging.page_size)
+    found["results"] = [action_out(a, today) for a in found.pop("rows")]
+    return found
+
+
+@router.get("/actions/{action_id}", response=ActionOut, summary="An action")
+def get_action(request, action_id: int):
+    action = get_object_or_404(
+        Action.objects.select_related("service__delivery_group", "owner"), pk=action_id
+    )
+    require(request, "reviews.view_action", action)
+    return action_out(action, timezone.localdate())
+
+
+@router.post("/actions/{action_id}/close", response=ActionOut, summary="Close an open action")
+def close_action(request, action_id: int, body: CloseIn):
+    action = get_object_or_404(
+        Action.objects.select_related("service__delivery_group", "owner"), pk=action_id
+    )
+    require(request, "reviews.close_action", action)
+    with answering_refusals():
+        services.close_action(action, by=request.user, note=body.note)
+    return action_out(action, timezone.localdate())
+
+
+def _rehearsals(service: Service):
+    findings = Finding.objects.select_related("action").order_by("id")
+    return (
+        Rehearsal.objects.filter(service=service)
+        .select_related("service")
+        .prefetch_related(Prefetch("findings", queryset=findings))
+    )
+
+
+@router.get(
+    "/services/{slug}/rehearsals",
+    response=list[RehearsalOut],
+    summary="A service's live service rehearsals, latest first",
+)
+def list_rehearsals(request, slug: str):
+    service = get_object_or_404(Service, slug=slug)
+    require(request, "reviews.view_rehearsal", service)
+    return [rehearsal_out(r) for r in _rehearsals(service)]
+
+
+@router.post(
+    "/services/{slug}/rehearsals",
+    response={201: RehearsalOut},
+    summary="Record a rehearsal of an incident or a change",
+)
+def record_rehearsal(request, slug: str, body: RehearsalIn):
+    service = get_object_or_404(Service, slug=slug)
+    require(request, "reviews.add_rehearsal", service)
+    data = body.dict() | {"participants": "\n".join(body.participants), "findings": ""}
+    form = RehearsalForm(data, today=timezone.localdate())
+    if not form.is_valid():
+        raise _form_errors(form)
+    rehearsal = services.record_rehearsal(
+        service, form.cleaned_data, body.findings, by=request.user
+    )
+    return Status(201, rehearsal_out(_rehearsals(service).get(pk=rehearsal.pk)))
+
+
+@router.post(
+    "/services/{slug}/rehearsals/{rehearsal_id}/findings/{finding_id}/action",
+    response={201: ActionOut},
+    summary="Make a rehearsal's finding an action with an owner and a due date",
+)
+def raise_finding_action(
+    request, slug: str, rehearsal_id: int, finding_id: int, body: FindingActionIn
+):
+    service = get_object_or_404(Service, slug=slug)
+    require(request, "reviews.raise_action", service)
+    finding = get_object_or_404(
+        Finding, pk=finding_id, rehearsal_id=rehearsal_id, rehearsal__service=service
+    )
+    owner = Person.objects.filter(pk=body.owner).first()
+    if owner is None:
+        raise FieldErrors({"owner": [f"No person with id {body.owner}"]})
+    with answering_refusals():
+        action = services.raise_finding_action(
+            finding, owner=owner, due_on=body.due_on, by=request.user, today=timezone.localdate()
+        )
+    return Status(201, action_out(action, timezone.localdate()))

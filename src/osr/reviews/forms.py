@@ -1,0 +1,179 @@
+"""Forms of the review board pages; the API binds the same forms to its JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from django import forms
+from django.utils import timezone
+
+from osr.catalogue.choices import Phase
+from osr.catalogue.models import DeliveryGroup, Person, Service
+
+from .choices import Criterion, Outcome, Rating, RehearsalKind, specialisms
+from .decisions import Condition
+
+
+def osr_managers():
+    """People assigned as the OSR manager of a delivery group: those who may chair."""
+    return Person.objects.filter(osr_manager_of__isnull=False).distinct().order_by("name", "id")
+
+
+class BoardForm(forms.Form):
+    """When and where a board meets, for which delivery group, and who chairs it."""
+
+    delivery_group = forms.ModelChoiceField(
+        queryset=DeliveryGroup.objects.order_by("name"), to_field_name="slug"
+    )
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label="Start time", help_text="For example, 14:00")
+    place = forms.CharField(
+        max_length=200, required=False, help_text="A room and building, or leave blank for a call"
+    )
+    call_link = forms.URLField(
+        max_length=500, required=False, label="Call link", help_text="A link to join the call"
+    )
+    chair = forms.ModelChoiceField(
+        queryset=osr_managers(),
+        help_text="An OSR manager",
+        error_messages={"invalid_choice": "Choose an OSR manager to chair the board"},
+    )
+
+    def __init__(self, *args, groups=None, now: dt.datetime | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+        cast(forms.ModelChoiceField, self.fields["chair"]).queryset = osr_managers()
+        if groups is not None:
+            cast(forms.ModelChoiceField, self.fields["delivery_group"]).queryset = groups
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("time"):
+            starts_at = timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
+            if starts_at <= self.now:
+                self.add_error("day", "A board cannot be scheduled in the past")
+            data["starts_at"] = starts_at
+        if not data.get("place") and not data.get("call_link") and "call_link" not in self.errors:
+            self.add_error("place", "Enter a place or a call link")
+        return data
+
+
+class PanelMemberForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.order_by("name", "id"))
+    specialism = forms.ChoiceField(choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialism"].choices = [("", "")] + [(s, s) for s in specialisms()]
+
+
+class AgendaForm(forms.Form):
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.exclude(phase=Phase.RETIRED).order_by("name", "id"),
+        to_field_name="slug",
+    )
+
+
+class AssessmentForm(forms.Form):
+    """A rating and a comment for each of the seven criteria."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in Criterion:
+            self.fields[f"{criterion.value}_rating"] = forms.ChoiceField(
+                choices=[("", "Not rated"), *Rating.choices], required=False, label=criterion.label
+            )
+            self.fields[f"{criterion.value}_comment"] = forms.CharField(
+                required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Comment"
+            )
+
+    @staticmethod
+    def initial_from(ratings) -> dict:
+        initial = {}
+        for row in ratings:
+            initial[f"{row.criterion}_rating"] = row.rating
+            initial[f"{row.criterion}_comment"] = row.comment
+        return initial
+
+    def ratings(self) -> dict[str, tuple[str, str]]:
+        return {
+            c.value: (
+                self.cleaned_data.get(f"{c.value}_rating") or "",
+                self.cleaned_data.get(f"{c.value}_comment") or "",
+            )
+            for c in Criterion
+        }
+
+    def add_refusal(self, errors: dict[str, list[str]]) -> None:
+        for name, messages in errors.items():
+            target = f"{name}_rating" if name in Criterion.values else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ConditionForm(forms.Form):
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Condition"
+    )
+    owner = forms.ModelChoiceField(queryset=Person.objects.order_by("name", "id"), required=False)
+    due_on = forms.DateField(
+        required=False, label="Due date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def condition(self) -> Condition | None:
+        data = self.cleaned_data
+        if not (data.get("description") or data.get("owner") or data.get("due_on")):
+            return None
+        owner = data.get("owner")
+        return Condition(data.get("description") or "", owner.pk if owner else None, data["due_on"])
+
+
+ConditionFormSet = forms.formset_factory(ConditionForm, extra=3, max_num=20)
+
+
+class CloseActionForm(forms.Form):
+    note = forms.CharField(
+        label="How was it done?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RehearsalForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", ""), *RehearsalKind.choices])
+    held_on = forms.DateField(label="Date held", widget=forms.DateInput(attrs={"type": "date"}))
+    scenario = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    participants = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Who took part, one a line"
+    )
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="How it went")
+    findings = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What needs doing, one finding a line",
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > self.today:
+            raise forms.ValidationError("Record a rehearsal once it has been held")
+        return held_on
+
+    def finding_lines(self) -> list[str]:
+        text = self.cleaned_data.get("findings") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class FindingActionForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=Person.objects.order_by("name", "id"))
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,275 @@
+"""Review board meetings: when and where, the chair, the panel, and the agenda of services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from osr.catalogue.models import DeliveryGroup, Person, Service
+from osr.core.models import TimestampedModel
+
+from ..choices import ActionSource, ActionStatus
+from ..decisions import Condition, day
+from ..errors import Refused, conflict
+
+
+class ReviewBoard(TimestampedModel):
+    """A meeting of the operational service design review board.
+
+    Led for a delivery group by an OSR manager, who chairs a panel of function
+    specialists; its agenda holds the services it reviews.
+    """
+
+    delivery_group = models.ForeignKey(
+        DeliveryGroup, on_delete=models.PROTECT, related_name="review_boards"
+    )
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=200, blank=True, help_text="A room and building")
+    call_link = models.URLField(max_length=500, blank=True, help_text="A link to join the call")
+    chair = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="boards_chaired")
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at", "id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(call_link=""), name="board_has_place_or_call_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review board on {day(self.day)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:board", args=[self.pk])
+
+    @property
+    def owning_group_id(self) -> int:
+        return self.delivery_group_id
+
+    @property
+    def day(self) -> dt.date:
+        return timezone.localtime(self.starts_at).date()
+
+    def has_met(self, today: dt.date) -> bool:
+        return self.day <= today
+
+    def add_panel_member(self, person: Person, specialism: str, *, by) -> PanelMember:
+        """Put a function specialist on the panel; each person sits once on a board."""
+        from ..choices import specialisms
+
+        if specialism not in specialisms():
+            raise Refused({"specialism": ["Choose one of the configured specialisms"]})
+        try:
+            with transaction.atomic():
+                return PanelMember.objects.create(
+                    board=self, person=person, specialism=specialism, added_by=_user(by)
+                )
+        except IntegrityError as error:
+            raise conflict(f"{person} is already on the panel of this board") from error
+
+    def add_to_agenda(self, service: Service, *, by, today: dt.date) -> AgendaItem:
+        """Put a service on the agenda, assemble its board pack, and tell its team and the panel.
+
+        A service is on one open board at a time: it may join another once
+        this board has recorded its outcome.
+        """
+        from ..notices import service_added_to_agenda
+
+        with transaction.atomic():
+            if self.day < today:
+                raise Refused(f"The board of {day(self.day)} has met: add services to a later one")
+            if AgendaItem.objects.filter(board=self, service=service).exists():
+                raise conflict(f"{service} is already on this board's agenda")
+            other = (
+                AgendaItem.objects.filter(service=service, decided=False)
+                .select_related("board")
+                .first()
+            )
+            if other is not None:
+                raise conflict(
+                    f"{service} is already on the agenda of the open board of "
+                    f"{day(other.board.day)}: a service is on one open board at a time"
+                )
+            position = AgendaItem.objects.filter(board=self).count() + 1
+            try:
+                with transaction.atomic():
+                    item = AgendaItem.objects.create(
+                        board=self, service=service, position=position, added_by=_user(by)
+                    )
+            except IntegrityError as error:
+                raise conflict(f"{service} is already on an open board's agenda") from error
+            item.refresh_pack(by=by, today=today)
+            service_added_to_agenda(item)
+        return item
+
+    def remove_from_agenda(self, service: Service, *, by) -> None:
+        """Take a service off the agenda, with its assessments, before its outcome is recorded."""
+        with transaction.atomic():
+            item = AgendaItem.objects.select_for_update().filter(board=self, service=service)
+            found = item.first()
+            if found is None:
+                raise Refused(f"{service} is not on this board's agenda")
+            if found.decided:
+                raise conflict(f"The outcome for {service} is recorded: it stays on the agenda")
+            found.delete()
+
+    def record_outcome(
+        self,
+        service: Service,
+        *,
+        outcome: str,
+        summary: str,
+        conditions: Sequence[Condition] = (),
+        by,
+        today: dt.date,
+        corrects=None,
+    ):
+        """Record the board's outcome for a service on its agenda, once, for good.
+
+        An amber outcome needs at least one condition; each becomes an action.
+        A recorded outcome never changes: a correction is a new decision that
+        references the one it corrects, whose open actions are withdrawn.
+        """
+        from ..decisions import outcome_errors
+        from ..notices import outcome_recorded
+        from .actions import Action
+        from .decisions import Decision
+
+        with transaction.atomic():
+            item = (
+                AgendaItem.objects.select_for_update()
+                .filter(board=self, service=service)
+                .select_related("service", "board")
+                .first()
+            )
+            if item is None:
+                raise Refused(f"{service} is not on this board's agenda")
+            if not self.has_met(today):
+                raise Refused(
+                    f"The board meets on {day(self.day)}: record its outcome once it has met"
+                )
+            current = item.decisions.filter(corrected_by__isnull=True).first()
+            if corrects is None and current is not None:
+                raise conflict(
+                    f"An outcome is already recorded for {service} at this board; "
+                    "to change it, record a correction that references it"
+                )
+            if corrects is not None and (current is None or corrects.pk != current.pk):
+                raise conflict("Only the decision in force can be corrected")
+            errors = outcome_errors(outcome, summary, conditions, today)
+            if errors:
+                raise Refused(errors)
+            decision = Decision.objects.create(
+                item=item,
+                outcome=outcome,
+                summary=summary.strip(),
+                decided_by=_user(by),
+                corrects=corrects,
+            )
+            if corrects is not None:
+                for action in Action.objects.filter(decision=corrects, status=ActionStatus.OPEN):
+                    action.withdraw(because=decision)
+            owners = Person.objects.in_bulk([c.owner_id for c in conditions])
+            for condition in conditions:
+                assert condition.owner_id is not None and condition.due_on is not None
+                Action.objects.create(
+                    service=service,
+                    source=ActionSource.CONDITION,
+                    decision=decision,
+                    description=condition.description.strip(),
+                    owner=owners[condition.owner_id],
+                    due_on=condition.due_on,
+                    raised_by=_user(by),
+                )
+            if not item.decided:
+                item.decided = True
+                item.save(update_fields=["decided", "updated"])
+            outcome_recorded(decision)
+        return decision
+
+
+class PanelMember(models.Model):
+    """A function specialist sitting on a board's panel, who assesses each service."""
+
+    board = models.ForeignKey(ReviewBoard, on_delete=models.CASCADE, related_name="panel")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="panel_seats")
+    specialism = models.CharField(max_length=100)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["specialism", "person__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "person"], name="panel_member_once_a_board")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.specialism})"
+
+    @property
+    def owning_group_id(self) -> int:
+        return self.board.delivery_group_id
+
+
+class AgendaItem(TimestampedModel):
+    """A service on a board's agenda, with the board pack assembled for it."""
+
+    board = models.ForeignKey(ReviewBoard, on_delete=models.CASCADE, related_name="agenda")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="agenda_items")
+    position = models.PositiveIntegerField(default=1)
+    # True once the board has recorded its outcome for the service.
+    decided = models.BooleanField(default=False)
+    pack = models.JSONField(default=dict, blank=True)
+    pack_assembled_at = models.DateTimeField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["board__starts_at", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "service"], name="agenda_service_once"),
+            # A service waits for one board at a time.
+            models.UniqueConstraint(
+                fields=["service"], condition=Q(decided=False), name="service_on_one_open_board"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} at the {self.board}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:item", args=[self.board_id, self.service.slug])
+
+    @property
+    def owning_group_id(self) -> int:
+        return self.board.delivery_group_id
+
+    def refresh_pack(self, *, by, today: dt.date) -> None:
+        """Assemble the board pack again from what OSR holds now.
+
+        Once the outcome is recorded the pack stays as the board saw it.
+        """
+        from ..pack import assemble_pack
+
+        if self.decided:
+            raise conflict("The outcome is recorded: the pack is kept as the board saw it")
+        with transaction.atomic():
+            self.pack = assemble_pack(self.service, today=today)
+            self.pack_assembled_at = timezone.now()
+            self.save(update_fields=["pack", "pack_assembled_at", "updated"])
+
+
+def _user(by):
+    return by if getattr(by, "is_authenticated", False) else None

@@ -1,0 +1,97 @@
+"""LV-3 and LV-5, plugged into readiness's registry of automatic checks, and the
+portfolio's flag on a service in beta that needs a review board.
+
+Readiness names the checks in its policy; this module gives each its
+implementation: ``load`` reads the board and rehearsal records of any number of
+services in one query each, and ``decide`` applies the plain rule of
+``decisions`` to them. The flag reads what ``load`` put in the service's facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, Outcome, register_check
+from osr.readiness.facts import EvidenceFacts, ServiceFacts
+from osr.readiness.flags import PortfolioFlag, register_portfolio_flag
+
+from .decisions import BoardRecord, board_need, board_passed, rehearsals_run
+from .models import AgendaItem, Decision, Rehearsal
+
+BOARD_PASSED = "reviews.board_passed"
+REHEARSALS = "rehearsals.incident_and_change"
+
+
+def load_board_records(service_ids) -> dict[int, BoardRecord]:
+    """Each service's decisions in force and the open boards it waits for, in two queries."""
+    decisions: dict[int, list] = {}
+    for service_id, decided_at, outcome, starts_at in Decision.objects.filter(
+        item__service_id__in=service_ids, corrected_by__isnull=True
+    ).values_list("item__service_id", "decided_at", "outcome", "item__board__starts_at"):
+        decisions.setdefault(service_id, []).append(
+            (timezone.localdate(decided_at), outcome, timezone.localdate(starts_at))
+        )
+    scheduled: dict[int, list] = {}
+    for service_id, starts_at in AgendaItem.objects.filter(
+        service_id__in=service_ids, decided=False
+    ).values_list("service_id", "board__starts_at"):
+        scheduled.setdefault(service_id, []).append(timezone.localdate(starts_at))
+    return {
+        service_id: BoardRecord(
+            tuple(sorted(decisions.get(service_id, ()))),
+            tuple(sorted(scheduled.get(service_id, ()))),
+        )
+        for service_id in decisions.keys() | scheduled.keys()
+    }
+
+
+def load_rehearsals(service_ids) -> dict[int, list]:
+    """Each service's rehearsals as (kind, day held), in one query."""
+    held: dict[int, list] = {}
+    for service_id, kind, held_on in Rehearsal.objects.filter(
+        service_id__in=service_ids
+    ).values_list("service_id", "kind", "held_on"):
+        held.setdefault(service_id, []).append((kind, held_on))
+    return held
+
+
+def decide_board_passed(service: ServiceFacts, evidence: Sequence[EvidenceFacts], today):
+    """LV-5: met by a green or amber outcome of the review board; red leaves it unmet."""
+    met, reason = board_passed(service.extra.get(BOARD_PASSED), today)
+    return Outcome(MET if met else NOT_MET, reason)
+
+
+def decide_rehearsals(service: ServiceFacts, evidence: Sequence[EvidenceFacts], today):
+    """LV-3: met by an incident and a change rehearsal within the last 12 months."""
+    met, reason = rehearsals_run(service.extra.get(REHEARSALS, ()), today)
+    return Outcome(MET if met else NOT_MET, reason)
+
+
+def board_flag(service: ServiceFacts, today) -> PortfolioFlag | None:
+    """The portfolio's flag on a service in beta that needs a board it does not have."""
+    need = board_need(service.phase, service.extra.get(BOARD_PASSED), today)
+    if need is None:
+        return None
+    return PortfolioFlag(need.text, "orange" if need.kind == "needed" else "red")
+
+
+def register_with_readiness() -> None:
+    register_portfolio_flag("reviews.board_needed", board_flag)
+    register_check(
+        AutomaticCheck(
+            BOARD_PASSED,
+            "The review board's outcome was green or amber",
+            decide=decide_board_passed,
+            load=load_board_records,
+        )
+    )
+    register_check(
+        AutomaticCheck(
+            REHEARSALS,
+            "An incident rehearsal and a change rehearsal were run",
+            decide=decide_rehearsals,
+            load=load_rehearsals,
+        )
+    )

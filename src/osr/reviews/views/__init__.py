@@ -1,0 +1,1 @@
+"""Review board pages: boards, agenda items (pack, assessments, outcome), actions, rehearsals."""
