@@ -1,3 +1,103 @@
-from ninja import Router
+"""The MyIT API: queue syncs and dry runs, read their results and the checks."""
 
-router = Router()
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from osr.catalogue.models import Service
+from osr.core.api_crud import require
+
+from . import services
+from .models import MyitRecord, SyncRun
+
+router = Router(tags=["MyIT"])
+
+
+class RunOut(Schema):
+    id: int
+    service: str
+    dry_run: bool
+    status: str
+    requested_by: str | None
+    queued_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    differences: list[dict[str, Any]]
+    written: list[str]
+    not_written: list[dict[str, str]]
+    message: str
+    url: str
+
+
+class CheckOut(Schema):
+    requirement_id: str
+    met: bool
+    reason: str
+
+
+class RecordOut(Schema):
+    key: str
+    table: str
+    sys_id: str
+
+
+class StateOut(Schema):
+    last_run: RunOut | None
+    checks: list[CheckOut]
+    records: list[RecordOut]
+
+
+def run_out(request, run: SyncRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "service": run.service.slug,
+        "dry_run": run.dry_run,
+        "status": run.status,
+        "requested_by": run.requested_by.username if run.requested_by else None,
+        "queued_at": run.queued_at,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "differences": run.differences,
+        "written": run.written,
+        "not_written": run.not_written,
+        "message": run.message,
+        "url": request.build_absolute_uri(f"/api/v1/myit/runs/{run.pk}"),
+    }
+
+
+@router.post(
+    "/services/{slug}/myit/sync",
+    response={202: RunOut},
+    summary="Queue a sync of the service to MyIT, or a dry run that writes nothing",
+)
+def sync(request, slug: str, dry_run: bool = False):
+    service = get_object_or_404(Service, slug=slug)
+    require(request, "myit.sync_service", service)
+    [run] = services.request_sync([service], by=request.user, dry_run=dry_run)
+    run.service = service
+    return Status(202, run_out(request, run))
+
+
+@router.get("/services/{slug}/myit", response=StateOut, summary="The service in MyIT")
+def state(request, slug: str):
+    service = get_object_or_404(Service, slug=slug)
+    require(request, "catalogue.view_service", service)
+    last = services.last_run(service)
+    return {
+        "last_run": run_out(request, last) if last else None,
+        "checks": [c.__dict__ for c in services.checks_for(service)],
+        "records": list(
+            MyitRecord.objects.filter(service=service).values("key", "table", "sys_id")
+        ),
+    }
+
+
+@router.get("/myit/runs/{run_id}", response=RunOut, summary="One sync or dry run")
+def run(request, run_id: int):
+    found = get_object_or_404(SyncRun.objects.select_related("service", "requested_by"), pk=run_id)
+    require(request, "myit.view_syncrun", found)
+    return run_out(request, found)

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "myit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("services/<slug:slug>/myit/sync", views.sync, name="sync"),
+    path("services/<slug:slug>/myit/runs", views.runs, name="runs"),
+    path("myit/runs/<int:pk>", views.run, name="run"),
+]

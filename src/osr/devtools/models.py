@@ -1,0 +1,138 @@
+"""Code hosts linked to services, each service's change model, and the changes raised."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from osr.catalogue.models import Component, Service
+from osr.core.models import TimestampedModel
+
+from . import signing
+from .choices import ChangeRoute, ChangeStatus, Host
+
+SYS_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class Integration(TimestampedModel):
+    """A code host's webhook linked to a service: its valid events raise the service's changes.
+
+    The secret is derived from ``salt`` and the site's secret key (see ``signing``)
+    and shown once, when the integration is made.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="devtools_integrations"
+    )
+    host = models.CharField(max_length=20, choices=Host.choices)
+    name = models.CharField(max_length=200, help_text="For example the repository or pipeline")
+    component = models.ForeignKey(
+        Component,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="devtools_integrations",
+        help_text="The component its deployments change, if it is one only",
+    )
+    salt = models.CharField(max_length=64, default=signing.new_salt, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    last_delivery_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["service__name", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_host_display()}: {self.name}"
+
+    @property
+    def owning_group_id(self) -> int:
+        return self.service.delivery_group_id
+
+    def secret(self) -> str:
+        return signing.secret_for(self.salt)
+
+    @property
+    def hook_path(self) -> str:
+        return f"/hooks/{self.host}/{self.public_id}"
+
+
+class ChangeModel(TimestampedModel):
+    """How a service's changes from developer tooling are raised: its agreed change model."""
+
+    service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="change_model")
+    route = models.CharField(max_length=20, choices=ChangeRoute.choices, default=ChangeRoute.NORMAL)
+    standard_template_sys_id = models.CharField(
+        "Standard change template",
+        max_length=32,
+        blank=True,
+        help_text="The sys_id of the approved standard change template in MyIT",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.get_route_display().lower()}"
+
+    @property
+    def owning_group_id(self) -> int:
+        return self.service.delivery_group_id
+
+    def clean(self) -> None:
+        if self.route == ChangeRoute.STANDARD and not SYS_ID.match(self.standard_template_sys_id):
+            raise ValidationError(
+                {"standard_template_sys_id": "Give the template's sys_id: 32 characters, 0-9 a-f"}
+            )
+
+    @property
+    def uses_template(self) -> bool:
+        return self.route == ChangeRoute.STANDARD and bool(self.standard_template_sys_id)
+
+
+class ChangeRequest(models.Model):
+    """A change raised in MyIT for one delivery from a code host.
+
+    The delivery id is unique per host, so a delivery sent again is recognised
+    and never raises a second change.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="devtools_changes")
+    integration = models.ForeignKey(
+        Integration, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    host = models.CharField(max_length=20, choices=Host.choices)
+    delivery_id = models.CharField(max_length=200)
+    event = models.CharField(max_length=100)
+    summary = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    link_url = models.URLField(max_length=1000, blank=True)
+    commit_sha = models.CharField(max_length=64, blank=True)
+    environment = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.QUEUED
+    )
+    route = models.CharField(max_length=20, choices=ChangeRoute.choices, blank=True)
+    myit_number = models.CharField("MyIT number", max_length=40, blank=True)
+    myit_sys_id = models.CharField(max_length=32, blank=True)
+    raised_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["host", "delivery_id"], name="one_change_per_delivery")
+        ]
+        indexes = [models.Index(fields=["service", "-received_at", "-id"])]
+
+    def __str__(self) -> str:
+        return self.myit_number or f"{self.get_host_display()} delivery {self.delivery_id}"
+
+    @property
+    def owning_group_id(self) -> int:
+        return self.service.delivery_group_id

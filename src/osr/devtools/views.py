@@ -1,0 +1,187 @@
+"""Pages for a service's code host integrations, its change model and its change history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from osr.catalogue.models import Service
+from osr.myit.views import record_url
+
+from . import services
+from .choices import ChangeStatus
+from .forms import ChangeModelForm, IntegrationForm
+from .models import ChangeModel, ChangeRequest, Integration
+
+HISTORY_ON_SERVICE_PAGE = 10
+
+
+def _service(request, slug: str, perm: str = "") -> Service:
+    service = get_object_or_404(Service, slug=slug)
+    if perm and not request.user.has_perm(perm, service):
+        raise PermissionDenied
+    return service
+
+
+def _crumbs(service: Service, *more: dict) -> list[dict]:
+    return [
+        {"text": "Home", "href": "/"},
+        {"text": "Services", "href": "/services"},
+        {"text": service.name, "href": service.get_absolute_url()},
+        *more,
+    ]
+
+
+def change_rows(changes) -> list[dict]:
+    """Each change with its MyIT link, for the history tables."""
+    return [{"change": c, "myit_url": record_url("change_request", c.myit_sys_id)} for c in changes]
+
+
+def panel_context(request, service: Service) -> dict:
+    """The service page's change history from developer tooling, and PUB-2."""
+    changes = list(
+        ChangeRequest.objects.filter(service=service).select_related("integration")[
+            :HISTORY_ON_SERVICE_PAGE
+        ]
+    )
+    return {
+        "service": service,
+        "changes": change_rows(changes),
+        "check": services.automated_links_of(service),
+        "integrations_url": reverse("devtools:integrations", args=[service.slug]),
+        "may_retry": request.user.has_perm("devtools.retry_changerequest", service),
+    }
+
+
+@require_http_methods(["GET"])
+def integrations(request, slug: str):
+    """The code hosts linked to a service, and how its changes are raised."""
+    service = _service(request, slug, "devtools.view_integration")
+    linked = Integration.objects.filter(service=service).select_related("component")
+    linked = linked.annotate(raised=Count("changes", filter=Q(changes__status=ChangeStatus.RAISED)))
+    return render(
+        request,
+        "devtools/integrations.html",
+        {
+            "title": f"Developer tooling for {service}",
+            "service": service,
+            "integrations": [
+                {"integration": i, "hook_url": request.build_absolute_uri(i.hook_path)}
+                for i in linked
+            ],
+            "change_model": ChangeModel.objects.filter(service=service).first(),
+            "may_add": request.user.has_perm("devtools.add_integration", service),
+            "may_delete": request.user.has_perm("devtools.delete_integration", service),
+            "may_change_model": request.user.has_perm("devtools.change_changemodel", service),
+            "breadcrumbs": _crumbs(service),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def integration_add(request, slug: str):
+    """Link a code host; the secret is shown on the answer to this form only."""
+    service = _service(request, slug, "devtools.add_integration")
+    form = IntegrationForm(request.POST or None, service=service)
+    if request.method == "POST" and form.is_valid():
+        integration, secret = services.create_integration(
+            service,
+            host=form.cleaned_data["host"],
+            name=form.cleaned_data["name"],
+            component=form.cleaned_data["component"],
+            by=request.user,
+        )
+        response = render(
+            request,
+            "devtools/integration_created.html",
+            {
+                "title": f"{integration} is linked to {service}",
+                "service": service,
+                "integration": integration,
+                "secret": secret,
+                "hook_url": request.build_absolute_uri(integration.hook_path),
+                "breadcrumbs": _crumbs(service),
+            },
+            status=201,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(
+        request,
+        "layouts/form.html",
+        {
+            "title": f"Link a code host to {service}",
+            "form": form,
+            "submit_text": "Link and show the secret",
+            "cancel_url": reverse("devtools:integrations", args=[service.slug]),
+            "breadcrumbs": _crumbs(service),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def integration_delete(request, slug: str, public_id):
+    """Unlink a code host after confirmation; its changes stay in the history."""
+    service = _service(request, slug, "devtools.delete_integration")
+    integration = get_object_or_404(Integration, service=service, public_id=public_id)
+    back = reverse("devtools:integrations", args=[service.slug])
+    if request.method == "POST":
+        services.delete_integration(integration, by=request.user)
+        messages.success(request, f"{integration} is no longer linked to {service}")
+        return redirect(back)
+    return render(
+        request,
+        "layouts/confirm.html",
+        {
+            "title": f"Are you sure you want to unlink {integration}?",
+            "warning": "Its webhook will be refused from now on. "
+            "Changes it raised stay in the history.",
+            "confirm_text": "Yes, unlink it",
+            "cancel_url": back,
+            "breadcrumbs": _crumbs(service),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def change_model(request, slug: str):
+    """Set whether changes are raised as standard changes from a template, or as normal ones."""
+    service = _service(request, slug, "devtools.change_changemodel")
+    instance = ChangeModel.objects.filter(service=service).first() or ChangeModel(service=service)
+    form = ChangeModelForm(request.POST or None, instance=instance)
+    back = reverse("devtools:integrations", args=[service.slug])
+    if request.method == "POST" and form.is_valid():
+        services.save_change_model(
+            service,
+            route=form.cleaned_data["route"],
+            template_sys_id=form.cleaned_data["standard_template_sys_id"],
+            by=request.user,
+        )
+        messages.success(request, f"The change model of {service} is saved")
+        return redirect(back)
+    return render(
+        request,
+        "layouts/form.html",
+        {
+            "title": f"Change model of {service}",
+            "form": form,
+            "cancel_url": back,
+            "breadcrumbs": _crumbs(service),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+def change_retry(request, slug: str, pk: int):
+    """Try again to raise a change MyIT did not accept."""
+    service = _service(request, slug, "devtools.retry_changerequest")
+    change = get_object_or_404(ChangeRequest, service=service, pk=pk)
+    services.retry_change(change, by=request.user)
+    messages.success(request, f"Raising the change for {change.summary} again")
+    return redirect(service.get_absolute_url() + "#devtools-changes")

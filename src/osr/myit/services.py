@@ -1,0 +1,233 @@
+"""MyIT operations shared by pages, the API, the CLI and the background task."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from osr.catalogue.models import Component, Dependency, Service
+from osr.core.audit import acting_as
+
+from .checks import CheckResult, evaluate
+from .choices import SyncStatus
+from .client import MyitClient, MyitError
+from .mapping import current_mapping
+from .models import MyitRecord, MyitSnapshot, SyncRun
+from .plan import ComponentFacts, Outcome, ServiceFacts
+from .sync import Sync
+
+
+def request_sync(
+    services: list[Service], *, by, dry_run: bool = False, enqueue: bool = True
+) -> list[SyncRun]:
+    """Queue a sync (or dry run) of each service, run by a worker once committed."""
+    requested_by = by if getattr(by, "is_authenticated", False) else None
+    with transaction.atomic(), acting_as(by):
+        runs = [
+            SyncRun.objects.create(service=s, dry_run=dry_run, requested_by=requested_by)
+            for s in services
+        ]
+        if enqueue and runs:
+            from .tasks import sync_to_myit
+
+            ids = [run.pk for run in runs]
+            transaction.on_commit(lambda: sync_to_myit.enqueue(ids))
+    return runs
+
+
+def run_syncs(
+    run_ids: list[int],
+    *,
+    client: MyitClient | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[SyncRun]:
+    """Carry out queued runs: compare each service with MyIT and write the differences.
+
+    Each service's result is kept as soon as it is known, so a run stopped by
+    an error records what was and was not written, and the next run resumes
+    from the stored sys_ids without creating anything twice.
+    """
+    runs = list(
+        SyncRun.objects.filter(pk__in=run_ids, status=SyncStatus.QUEUED)
+        .select_related("requested_by")
+        .order_by("pk")
+    )
+    if not runs:
+        return []
+    now = timezone.now()
+    SyncRun.objects.filter(pk__in=[r.pk for r in runs]).update(
+        status=SyncStatus.RUNNING, started_at=now
+    )
+    mapping = current_mapping()
+    try:
+        own_client = client is None
+        client = client or MyitClient.from_settings()
+    except MyitError as error:
+        SyncRun.objects.filter(pk__in=[r.pk for r in runs]).update(
+            status=SyncStatus.FAILED, finished_at=timezone.now(), message=str(error)
+        )
+        return runs
+    by_service = {run.service_id: run for run in runs}
+    try:
+        for dry_run in (False, True):
+            chosen = [r for r in runs if r.dry_run == dry_run]
+            if not chosen:
+                continue
+            sync = Sync(client, mapping, dry_run=dry_run, progress=progress)
+            batches = _batches([r.service_id for r in chosen], mapping.batch_size)
+            sync.run(batches, len(chosen), lambda s, o: _keep(by_service[s.pk], s, o))
+    except Exception:
+        # Never leave a run shown as running for ever: what finished is already kept.
+        SyncRun.objects.filter(pk__in=[r.pk for r in runs], status=SyncStatus.RUNNING).update(
+            status=SyncStatus.FAILED,
+            finished_at=timezone.now(),
+            message="Stopped by an unexpected error; the next sync resumes it",
+        )
+        raise
+    finally:
+        if own_client:
+            client.close()
+    for run in runs:
+        run.refresh_from_db()
+    return runs
+
+
+def sync_now(
+    services: list[Service],
+    *,
+    by,
+    dry_run: bool = False,
+    client: MyitClient | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[SyncRun]:
+    """Sync services in this process (the CLI), reporting progress line by line."""
+    runs = request_sync(services, by=by, dry_run=dry_run, enqueue=False)
+    return run_syncs([r.pk for r in runs], client=client, progress=progress)
+
+
+def _batches(service_ids: list[int], size: int) -> Iterator[list]:
+    """(service, facts, stored sys_ids) in batches, read with a fixed number of queries each."""
+    for start in range(0, len(service_ids), size):
+        ids = service_ids[start : start + size]
+        services = list(
+            Service.objects.filter(pk__in=ids)
+            .select_related("data_owner", "service_owner")
+            .prefetch_related(
+                Prefetch("components", queryset=Component.objects.order_by("pk")),
+                Prefetch(
+                    "dependencies",
+                    queryset=Dependency.objects.filter(to_service__isnull=False)
+                    .select_related("to_service")
+                    .order_by("to_service__slug"),
+                ),
+            )
+            .order_by("name", "pk")
+        )
+        depends_on = {s.pk: _targets(s) for s in services}
+        targets = {slug for slugs in depends_on.values() for slug in slugs}
+        stored: dict[int, dict[str, str]] = {s.pk: {} for s in services}
+        for record in MyitRecord.objects.filter(service_id__in=ids).values(
+            "service_id", "key", "sys_id"
+        ):
+            stored[record["service_id"]][record["key"]] = record["sys_id"]
+        target_ids = dict(
+            MyitRecord.objects.filter(service__slug__in=targets, key="service").values_list(
+                "service__slug", "sys_id"
+            )
+        )
+        for s in services:
+            for slug in depends_on[s.pk]:
+                if slug in target_ids:
+                    stored[s.pk][f"target:{slug}"] = target_ids[slug]
+        yield [(s, facts_of(s), stored[s.pk]) for s in services]
+
+
+def _targets(service: Service) -> list[str]:
+    """The slugs of the catalogue services a service depends on (prefetched)."""
+    return [d.to_service.slug for d in service.dependencies.all() if d.to_service is not None]
+
+
+def facts_of(service: Service) -> ServiceFacts:
+    """What MyIT needs to know of a service, as plain data."""
+    return ServiceFacts(
+        slug=service.slug,
+        name=service.name,
+        description=service.description,
+        critical=service.critical,
+        phase=service.phase,
+        data_owner_email=service.data_owner.email if service.data_owner else "",
+        service_owner_email=service.service_owner.email if service.service_owner else "",
+        support_contact_email=service.support_contact_email,
+        components=tuple(
+            ComponentFacts(
+                pk=c.pk,
+                name=c.name,
+                kind=c.get_kind_display(),
+                hosting=c.get_hosting_display(),
+                support_group=c.support_group,
+            )
+            for c in service.components.all()
+        ),
+        depends_on=tuple(_targets(service)),
+    )
+
+
+def _keep(run: SyncRun, service: Service, outcome: Outcome) -> None:
+    """Keep one service's result: its sys_ids, what MyIT holds, and the run's record."""
+    with transaction.atomic(), acting_as(run.requested_by):
+        if not run.dry_run:
+            _store_sys_ids(service, outcome.records)
+            outcome.records.clear()
+            if outcome.held:  # empty when MyIT could not be read
+                now = timezone.now()
+                updated = MyitSnapshot.objects.filter(service=service).update(
+                    held=outcome.held, taken_at=now
+                )
+                if not updated:
+                    MyitSnapshot.objects.create(service=service, held=outcome.held, taken_at=now)
+        run.status = SyncStatus.FAILED if outcome.error else SyncStatus.SUCCEEDED
+        run.differences = outcome.differences
+        run.written = outcome.written
+        run.not_written = outcome.not_written
+        run.message = outcome.error
+        run.finished_at = timezone.now()
+        run.save(
+            update_fields=[
+                "status",
+                "differences",
+                "written",
+                "not_written",
+                "message",
+                "finished_at",
+            ]
+        )
+
+
+def _store_sys_ids(service: Service, found: dict[str, tuple[str, str]]) -> None:
+    """Keep the sys_ids of records found or created, in two statements whatever their number."""
+    if not found:
+        return
+    now = timezone.now()
+    MyitRecord.objects.bulk_create(
+        [
+            MyitRecord(service=service, key=key, table=table, sys_id=sys_id, updated=now)
+            for key, (table, sys_id) in found.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["service", "key"],
+        update_fields=["table", "sys_id", "updated"],
+    )
+
+
+def checks_for(service: Service) -> list[CheckResult]:
+    """The MyIT checks of a service, from what MyIT held at its last sync."""
+    snapshot = MyitSnapshot.objects.filter(service=service).first()
+    return evaluate(snapshot.held if snapshot else {}, current_mapping())
+
+
+def last_run(service: Service) -> SyncRun | None:
+    """The service's latest sync or dry run."""
+    return SyncRun.objects.filter(service=service).select_related("requested_by").first()
