@@ -6,9 +6,14 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osr.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["osr", *sys.argv[1:]])
+    try:
+        execute_from_command_line(["osr", *sys.argv[1:]])
+    except ImproperlyConfigured as error:
+        # A configuration mistake: one clear line, not a traceback.
+        sys.exit(f"osr: {error}")
 
 
 if __name__ == "__main__":

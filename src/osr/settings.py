@@ -32,6 +32,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
 
 
+def env_pairs(name: str) -> list[tuple[str, str]]:
+    """``"a=x,b=y"`` as ``[("a", "x"), ("b", "y")]``; a key may appear more than once."""
+    pairs = []
+    for part in env_list(name):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name}: {part!r} is not of the form key=value")
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
 DEBUG = env_bool("OSR_DEBUG")
 DATA_DIR = Path(env_str("OSR_DATA_DIR", "var")).resolve()
 
@@ -85,12 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "osr.core.sessions.SessionTimeoutMiddleware",
     "osr.core.middleware.SignInRequiredMiddleware",
-]
-
-AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "osr.urls"
@@ -157,10 +164,16 @@ LOGIN_URL = "/sign-in"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
+# A sign-in lasts OSR_SESSION_SECONDS at most, and ends sooner after
+# OSR_SESSION_IDLE_SECONDS without a request (0: no idle limit).
 SESSION_COOKIE_AGE = int(env_str("OSR_SESSION_SECONDS", str(8 * 3600)))
+OSR_SESSION_IDLE_SECONDS = int(env_str("OSR_SESSION_IDLE_SECONDS", str(3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("OSR_SESSION_EXPIRE_AT_BROWSER_CLOSE")
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("OSR_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -198,9 +211,82 @@ OSR_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 SECURE_HSTS_SECONDS = int(env_str("OSR_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("OSR_HSTS_PRELOAD", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("OSR_SSL_REDIRECT", False)
-if env_bool("OSR_BEHIND_TLS_PROXY"):
+# The platform's probes call over plain HTTP inside the cluster.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+OSR_BEHIND_TLS_PROXY = env_bool("OSR_BEHIND_TLS_PROXY")
+if OSR_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of OSR append to X-Forwarded-For; the client's address
+# is the entry that many places from the right. 0: the connection's own address.
+OSR_TRUSTED_PROXIES = int(env_str("OSR_TRUSTED_PROXIES", "1" if OSR_BEHIND_TLS_PROXY else "0"))
+
+# The cache holds sign-in failure counts and the identity provider's discovery
+# document. One process: its own memory. Several processes: Redis, so that
+# every process counts the same failures.
+OSR_REDIS_URL = env_str("OSR_REDIS_URL")
+if OSR_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": OSR_REDIS_URL,
+            "KEY_PREFIX": "osr",
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "osr"}
+    }
+
+# Sign-in. Local accounts (username and password) are for development and
+# break-glass administration; OSR_LOCAL_SIGN_IN=0 switches them off.
+OSR_LOCAL_SIGN_IN = env_bool("OSR_LOCAL_SIGN_IN", True)
+OSR_SIGN_IN_MAX_FAILURES = int(env_str("OSR_SIGN_IN_MAX_FAILURES", "5"))
+OSR_SIGN_IN_MAX_FAILURES_PER_ADDRESS = int(env_str("OSR_SIGN_IN_MAX_FAILURES_PER_ADDRESS", "20"))
+OSR_SIGN_IN_WINDOW_SECONDS = int(env_str("OSR_SIGN_IN_WINDOW_SECONDS", str(15 * 60)))
+
+# Microsoft Entra ID (OpenID Connect), on when a client id and a tenant (or an
+# authority) are set. Endpoints come from the authority's discovery document.
+OSR_OIDC_TENANT_ID = env_str("OSR_OIDC_TENANT_ID")
+OSR_OIDC_CLIENT_ID = env_str("OSR_OIDC_CLIENT_ID")
+OSR_OIDC_AUTHORITY = (
+    env_str("OSR_OIDC_AUTHORITY")
+    or (
+        f"https://login.microsoftonline.com/{OSR_OIDC_TENANT_ID}/v2.0" if OSR_OIDC_TENANT_ID else ""
+    )
+).rstrip("/")
+OSR_OIDC_DISCOVERY_URL = env_str("OSR_OIDC_DISCOVERY_URL") or (
+    f"{OSR_OIDC_AUTHORITY}/.well-known/openid-configuration" if OSR_OIDC_AUTHORITY else ""
+)
+OSR_OIDC_ENABLED = bool(OSR_OIDC_CLIENT_ID and OSR_OIDC_DISCOVERY_URL)
+# Entra group object id -> OSR role; the highest role of a user's groups wins.
+OSR_OIDC_GROUP_ROLES = env_pairs("OSR_OIDC_GROUP_ROLES")
+# Entra group object id -> delivery group slug (optional).
+OSR_OIDC_GROUP_DELIVERY_GROUPS = env_pairs("OSR_OIDC_GROUP_DELIVERY_GROUPS")
+# The role of someone in none of the mapped groups; empty refuses them.
+OSR_OIDC_DEFAULT_ROLE = env_str("OSR_OIDC_DEFAULT_ROLE", "viewer")
+OIDC_RP_CLIENT_ID = OSR_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = env_str("OSR_OIDC_CLIENT_SECRET")
+if OSR_OIDC_ENABLED and not OIDC_RP_CLIENT_SECRET:
+    raise ImproperlyConfigured(
+        "OSR_OIDC_CLIENT_ID is set but OSR_OIDC_CLIENT_SECRET (or OSR_OIDC_CLIENT_SECRET_FILE) "
+        "is not."
+    )
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = float(env_str("OSR_OIDC_TIMEOUT_SECONDS", "10"))
+OIDC_AUTHENTICATE_CLASS = "osr.core.oidc.AuthenticateView"
+OIDC_CALLBACK_CLASS = "osr.core.oidc.CallbackView"
+OIDC_AUTHENTICATION_CALLBACK_URL = "core:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = LOGIN_URL
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    *(["osr.core.ratelimit.RateLimitedModelBackend"] if OSR_LOCAL_SIGN_IN else []),
+    *(["osr.core.oidc.EntraIdBackend"] if OSR_OIDC_ENABLED else []),
+]
 
 # One JSON object a line in production (OSR_LOG_FORMAT=json), readable text in development.
 LOGGING = {
@@ -219,6 +305,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("OSR_LOG_LEVEL", "INFO")},
+    # httpx logs every URL it requests at INFO, query strings (and so email
+    # addresses looked up in MyIT) included.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 
 # MyIT (ServiceNow). Credentials come only from the environment or *_FILE secrets,

@@ -1,12 +1,14 @@
 """What people do with OSR, end to end in a browser."""
 
 import datetime as dt
+import re
 
 import pytest
 
 from osr.catalogue.models import Service
 
 from ..factories import DependencyFactory, ServiceFactory
+from ..reviews.conftest import held, owner  # noqa: F401  (a board that has met)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -105,3 +107,22 @@ def test_look_up_incident_contacts_for_a_live_service(journey, person, users):
     body = journey.page.content()
     assert "Waste tracking" in body
     assert "waste-support@defra.example" in body
+
+
+def test_run_a_review_board_to_an_amber_outcome(journey, person, held, owner):
+    person("osr_manager")  # the board's chair
+    journey.sign_in("osr_manager")
+    journey.go(held.board.get_absolute_url())
+    journey.go(f"{held.item.get_absolute_url()}/outcome")
+    page = journey.page
+    page.get_by_label("Amber: approved with conditions").check()
+    page.locator('[name="summary"]').fill("Operable, once alerting is in place.")
+    page.locator('[name="conditions-0-description"]').fill("Add alerting on failed payments")
+    page.locator('[name="conditions-0-owner"]').select_option(str(owner.pk))
+    due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    page.locator('[name="conditions-0-due_on"]').fill(due)
+    page.get_by_role("button", name=re.compile("Record")).click()
+    journey.check()
+    assert "Amber" in page.content()
+    journey.go("/actions")
+    assert "Add alerting on failed payments" in page.content()

@@ -1,9 +1,43 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 
-from .models import ApiToken
+from .models import ApiToken, AuditSeal, ExternalIdentity
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "user", "created", "last_used"]
     readonly_fields = ["key_hash", "prefix", "created", "last_used"]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    list_display = ["user", "subject", "issuer", "created", "last_sign_in"]
+    search_fields = ["user__username", "subject"]
+    readonly_fields = ["created", "last_sign_in"]
+
+
+# The audit trail is read-only in the admin too: no adding, changing or deleting.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class ReadOnlyLogEntryAdmin(LogEntryAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditSeal)
+class AuditSealAdmin(admin.ModelAdmin):
+    list_display = ["sequence", "log_entry", "hash"]
+    list_select_related = ["log_entry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -62,6 +62,7 @@ class BearerTokenMiddleware:
 
 PUBLIC_PREFIXES = (
     "/sign-in",
+    "/oidc/",
     "/static/",
     "/api/",
     "/admin/",

@@ -51,3 +51,70 @@ class ApiToken(models.Model):
             .first()
         )
         return token.user if token else None
+
+
+class ExternalIdentity(models.Model):
+    """A user's account at an identity provider, by the provider's stable id for them.
+
+    For Microsoft Entra ID the subject is the ``oid`` claim: the user's object id,
+    fixed for the life of the account across every application in the tenant,
+    whereas an email address or user principal name can be changed or reused.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities"
+    )
+    issuer = models.CharField(max_length=255, help_text="The identity provider's issuer URL")
+    subject = models.CharField(max_length=255, help_text="The provider's stable id of the user")
+    created = models.DateTimeField(auto_now_add=True)
+    last_sign_in = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_unique_subject"
+            )
+        ]
+        verbose_name_plural = "external identities"
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer} ({self.user})"
+
+
+class AuditSeal(models.Model):
+    """The seal of one audit entry: its place in the audit chain and the hash that chains it.
+
+    The hash covers the entry's content, its sequence number and the previous
+    seal's hash, so an entry edited, inserted or deleted behind OSR's back breaks
+    the chain where it happened (``osr audit verify``).
+    """
+
+    log_entry = models.OneToOneField(
+        "auditlog.LogEntry", on_delete=models.PROTECT, related_name="seal"
+    )
+    sequence = models.PositiveBigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    # Deleting a user clears the actor of their entries; the sealed actor lets
+    # verification tell that from tampering.
+    actor_pk = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"Audit entry {self.sequence}"
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit chain: the last sequence number and its hash.
+
+    A single row that every transaction writing audit entries locks, so that
+    entries are sealed one after another in commit order by any number of processes.
+    """
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Audit chain head at {self.sequence}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import health, views
+from . import health, oidc, views
 
 app_name = "core"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("sign-in", views.SignInView.as_view(), name="sign_in"),
     path("sign-out", views.SignOutView.as_view(), name="sign_out"),
+    path("oidc/authenticate/", oidc.AuthenticateView.as_view(), name="oidc_authenticate"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_callback"),
+    # Matched before the admin's own URLs: one sign-in page for the whole site.
+    path("admin/login/", views.admin_sign_in, name="admin_sign_in"),
     path("audit", views.audit, name="audit"),
     path("audit/<str:app_label>/<str:model>/<str:pk>", views.object_audit, name="object_audit"),
 ]

@@ -1,29 +1,70 @@
 """Pages every app shares: home, sign-in and the audit trail."""
 
+from urllib.parse import urlencode
+
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from . import ratelimit
 from .generic_views import page_number
 
 ACTIONS = {0: "Created", 1: "Changed", 2: "Deleted", 3: "Accessed"}
 
 
 class SignInView(auth_views.LoginView):
+    """Sign in with Microsoft when configured, or with a local account when allowed.
+
+    Failed password sign-ins are limited per username and per client address
+    (see ``ratelimit``): past the limit the form answers 429 without checking.
+    """
+
     template_name = "core/sign_in.html"
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = "Sign in"
+        context["local_sign_in"] = settings.OSR_LOCAL_SIGN_IN
+        if settings.OSR_OIDC_ENABLED:
+            next_url = context.get("next") or ""
+            query = "?" + urlencode({"next": next_url}) if next_url else ""
+            context["oidc_url"] = reverse("core:oidc_authenticate") + query
         return context
+
+    def post(self, request, *args, **kwargs):
+        if not settings.OSR_LOCAL_SIGN_IN:
+            return HttpResponseNotAllowed(["GET"])
+        wait = ratelimit.wait_seconds(
+            request.POST.get("username", ""), ratelimit.client_address(request)
+        )
+        if wait:
+            context = self.get_context_data(
+                form=self.get_form_class()(request), too_many=ratelimit.too_many_message(wait)
+            )
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+def admin_sign_in(request):
+    """The admin site signs in through OSR's own sign-in page, and its limits."""
+    if request.user.is_authenticated:
+        # Signed in without the admin role: sending them to sign in again would loop.
+        raise PermissionDenied("The administration pages are for administrators")
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect(reverse("core:sign_in") + "?" + urlencode({"next": next_url}))
 
 
 class SignOutView(auth_views.LogoutView):
