@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ..reviews.conftest import held, owner  # noqa: F401  (a board that has met, an owner)
+
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

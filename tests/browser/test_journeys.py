@@ -8,7 +8,6 @@ import pytest
 from osr.catalogue.models import Service
 
 from ..factories import DependencyFactory, ServiceFactory
-from ..reviews.conftest import held, owner  # noqa: F401  (a board that has met)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
