@@ -8,6 +8,7 @@ import rules
 
 from osr.catalogue.models import DeliveryGroup
 from osr.catalogue.rules import edits_group_of, is_admin, is_signed_in
+from osr.core.roles import OSR_MANAGER, roles_of
 
 
 def osr_managed_group_ids(user) -> frozenset[int]:
@@ -16,7 +17,8 @@ def osr_managed_group_ids(user) -> frozenset[int]:
     if cached is not None:
         return cached
     ids: frozenset[int] = frozenset()
-    if user.is_authenticated:
+    # The assignment counts only while the account still holds the OSR manager role.
+    if user.is_authenticated and OSR_MANAGER in roles_of(user):
         ids = frozenset(
             DeliveryGroup.objects.filter(osr_manager__user=user).values_list("id", flat=True)
         )
