@@ -1,3 +1,380 @@
-from ninja import Router
+"""The guides API: a service's operations profile, its guide in every format, versions,
+approval, differences, and bulk exports of the live services' approved guides."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any, Literal, cast
+
+from django.db import models
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field, create_model
+
+from osr.catalogue.models import Service
+from osr.core.api_crud import FieldErrors, require
+
+from . import services
+from .choices import Format
+from .diff import compare
+from .forms import ExportForm, ProfileForm, current_values
+from .models import ApprovalRefused, GuideExport, GuideVersion, OperationsProfile
+from .profile import DURATION_FIELDS, PROFILE_FIELDS, duration_iso
+from .rendering import as_download, rendered
+
+router = Router(tags=["Service operations guides"])
+
+_DATES = ("last_dr_test", "last_penetration_test")
+
+
+def _field_type(name: str) -> Any:
+    if name in DURATION_FIELDS:
+        return str | None  # ISO 8601 (PT4H) or as people write it (4 hours)
+    if name in _DATES:
+        return dt.date | None
+    if name == "availability_target":
+        return Decimal | None
+    if name == "review_cycle_months":
+        return int | None
+    return str | None
+
+
+def _description(name: str) -> str:
+    field = cast(models.Field, OperationsProfile._meta.get_field(name))
+    return (
+        f"{field.verbose_name}. {field.help_text}".strip(". ")
+        if field.help_text
+        else str(field.verbose_name)
+    )
+
+
+ProfileIn = create_model(  # type: ignore[call-overload]
+    "ProfileIn",
+    __config__=ConfigDict(extra="forbid"),
+    **{
+        name: (_field_type(name), Field(None, description=_description(name)))
+        for name in PROFILE_FIELDS
+    },
+)
+ProfileOut = create_model(  # type: ignore[call-overload]
+    "ProfileOut",
+    service=(str, ...),
+    **{name: (_field_type(name), None) for name in PROFILE_FIELDS},
+)
+
+
+class ProblemOut(Schema):
+    detail: str
+
+
+class ApprovalOut(Schema):
+    role: str
+    by: str
+    at: dt.datetime
+
+
+class VersionOut(Schema):
+    number: int
+    status: Literal["draft", "approved"]
+    complete: bool
+    generated_at: dt.datetime
+    generated_by: str | None
+    approvals: list[ApprovalOut]
+    approved_at: dt.datetime | None
+    downloads: dict[str, str]
+
+
+class SectionStateOut(Schema):
+    number: int
+    title: str
+    complete: bool
+    missing: list[str]
+
+
+class StatusOut(Schema):
+    complete: bool
+    sections: list[SectionStateOut]
+    latest_version: int | None
+    approved_version: int | None
+    out_of_date: bool
+    changed_sections: list[str]
+    support_documentation_met: bool = Field(description="AS-4 as the guide sees it")
+
+
+class ChangeOut(Schema):
+    number: int
+    title: str
+    removed: list[str]
+    added: list[str]
+
+
+class ExportIn(Schema):
+    formats: list[str] = [Format.DOCX, Format.PDF]
+
+
+class ExportOut(Schema):
+    id: int
+    status: str
+    formats: list[str]
+    done: int
+    total: int
+    percent: int
+    requested_at: dt.datetime
+    finished_at: dt.datetime | None
+    download: str | None
+    message: str
+
+
+class GuideQuery(Schema):
+    format: Literal["html", "docx", "pdf", "md", "json"] = "pdf"
+    version: str | None = Field(None, description="A version number, or ‘current’; the latest")
+
+
+class CompareQuery(Schema):
+    from_: str = Field(..., alias="from")
+    to: str = services.CURRENT
+
+
+def _service(slug: str) -> Service:
+    try:
+        return Service.objects.select_related(
+            "delivery_group",
+            "delivery_group__osr_manager",
+            "delivery_group__live_services_manager",
+        ).get(slug=slug)
+    except Service.DoesNotExist as error:
+        raise Http404(f"No service {slug}") from error
+
+
+def profile_out(profile: OperationsProfile) -> dict:
+    out: dict[str, Any] = {"service": profile.service.slug}
+    for name in PROFILE_FIELDS:
+        value = getattr(profile, name)
+        out[name] = duration_iso(value) if name in DURATION_FIELDS else value
+    return out
+
+
+def version_out(version: GuideVersion) -> dict:
+    slug = version.service.slug
+    base = f"/api/v1/services/{slug}/operations-guide?version={version.number}&format="
+    approvals = []
+    for role in ("osr_manager", "live_services_manager"):
+        approval = version.approval_by(role)
+        if approval:
+            approvals.append({"role": role, "by": approval[0], "at": approval[1]})
+    return {
+        "number": version.number,
+        "status": "approved" if version.approved else "draft",
+        "complete": version.complete,
+        "generated_at": version.generated_at,
+        "generated_by": version.generated_by.username if version.generated_by else None,
+        "approvals": approvals,
+        "approved_at": version.approved_at,
+        "downloads": {fmt: base + fmt for fmt in Format.values},
+    }
+
+
+def export_out(export: GuideExport) -> dict:
+    return {
+        "id": export.pk,
+        "status": export.status,
+        "formats": export.formats,
+        "done": export.done,
+        "total": export.total,
+        "percent": export.percent,
+        "requested_at": export.requested_at,
+        "finished_at": export.finished_at,
+        "download": f"/api/v1/operations-guides/exports/{export.pk}/download"
+        if export.file
+        else None,
+        "message": export.message,
+    }
+
+
+@router.get(
+    "/services/{slug}/operations-profile",
+    response=ProfileOut,
+    summary="A service's operations profile: what the team writes for its guide",
+)
+def get_profile(request, slug: str):
+    service = _service(slug)
+    require(request, "guides.view_guide", service)
+    return profile_out(services.profile_of(service))
+
+
+@router.patch(
+    "/services/{slug}/operations-profile",
+    response=ProfileOut,
+    summary="Change some fields of a service's operations profile",
+)
+def patch_profile(request, slug: str, payload: ProfileIn):  # type: ignore[valid-type]
+    service = _service(slug)
+    require(request, "guides.change_profile", service)
+    profile = services.profile_of(service)
+    data = current_values(profile)
+    for name, value in payload.model_dump(exclude_unset=True).items():  # type: ignore[attr-defined]
+        data[name] = "" if value is None else value
+    form = ProfileForm(data=data, instance=profile)
+    if not form.is_valid():
+        raise FieldErrors({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+    return profile_out(services.save_profile(form, by=request.user))
+
+
+@router.get(
+    "/services/{slug}/operations-guide",
+    summary="The guide as a download: html, docx, pdf or md (json: its data); the latest "
+    "version, version N, or ‘current’",
+    response={200: Any},
+)
+def get_guide(request, slug: str, params: Query[GuideQuery]):
+    service = _service(slug)
+    require(request, "guides.view_guide", service)
+    guide = services.guide_for(service, params.version, today=timezone.localdate())
+    if params.format == "json":
+        response = HttpResponse(json.dumps(guide.to_dict()), content_type="application/json")
+        return response
+    return as_download(rendered(guide, params.format))
+
+
+@router.get(
+    "/services/{slug}/operations-guide/status",
+    response=StatusOut,
+    summary="How complete the guide is now, and whether its approved version is out of date",
+)
+def guide_status(request, slug: str):
+    service = _service(slug)
+    require(request, "guides.view_guide", service)
+    status = services.guide_status(service, today=timezone.localdate())
+    return {
+        "complete": status.current.complete,
+        "sections": [
+            {"number": s.number, "title": s.title, "complete": s.complete, "missing": s.missing}
+            for s in status.current.sections
+        ],
+        "latest_version": status.latest.number if status.latest else None,
+        "approved_version": status.approved.number if status.approved else None,
+        "out_of_date": status.out_of_date,
+        "changed_sections": [change.heading for change in status.changes],
+        "support_documentation_met": status.met,
+    }
+
+
+@router.get(
+    "/services/{slug}/operations-guide/versions",
+    response=list[VersionOut],
+    summary="Every version of the guide, newest first",
+)
+def list_versions(request, slug: str):
+    service = _service(slug)
+    require(request, "guides.view_guide", service)
+    versions = GuideVersion.objects.filter(service=service).select_related(
+        "service", "generated_by"
+    )
+    return [version_out(v) for v in versions.defer("data")]
+
+
+@router.post(
+    "/services/{slug}/operations-guide/versions",
+    response={201: VersionOut},
+    summary="Generate the next numbered draft of the guide from what OSR holds now",
+)
+def create_version(request, slug: str):
+    service = _service(slug)
+    require(request, "guides.generate_guide", service)
+    version = services.generate_version(service, by=request.user, today=timezone.localdate())
+    return Status(201, version_out(version))
+
+
+@router.get(
+    "/services/{slug}/operations-guide/versions/{number}",
+    response=VersionOut,
+    summary="One version of the guide",
+)
+def get_version(request, slug: str, number: int):
+    service = _service(slug)
+    require(request, "guides.view_guide", service)
+    return version_out(services.version_of(service, number))
+
+
+@router.post(
+    "/services/{slug}/operations-guide/versions/{number}/approve",
+    response={200: VersionOut, 409: ProblemOut},
+    summary="Approve a version as the group's OSR manager or live services manager",
+)
+def approve_version(request, slug: str, number: int):
+    service = _service(slug)
+    version = services.version_of(service, number)
+    try:
+        services.approve_version(version, by=request.user)
+    except ApprovalRefused as refused:
+        return Status(409, {"detail": str(refused)})
+    return Status(200, version_out(version))
+
+
+@router.get(
+    "/services/{slug}/operations-guide/compare",
+    response=list[ChangeOut],
+    summary="The sections that differ between two versions (or a version and ‘current’)",
+)
+def compare_versions(request, slug: str, params: Query[CompareQuery]):
+    service = _service(slug)
+    require(request, "guides.view_guide", service)
+    today = timezone.localdate()
+    before = services.guide_for(service, params.from_, today=today)
+    after = services.guide_for(service, params.to, today=today)
+    return [
+        {
+            "number": change.number,
+            "title": change.title,
+            "removed": [line for kind, line in change.lines if kind == "-"],
+            "added": [line for kind, line in change.lines if kind == "+"],
+        }
+        for change in compare(before, after)
+    ]
+
+
+@router.post(
+    "/operations-guides/exports",
+    response={202: ExportOut},
+    summary="Start a bulk export of every live service's approved guide as one zip",
+)
+def start_export(request, payload: ExportIn):
+    require(request, "guides.export_guides")
+    form = ExportForm(data={"formats": payload.formats})
+    if not form.is_valid():
+        raise FieldErrors({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+    export = services.request_export(form.cleaned_data["formats"], by=request.user)
+    export.refresh_from_db()
+    return Status(202, export_out(export))
+
+
+@router.get(
+    "/operations-guides/exports/{export_id}",
+    response=ExportOut,
+    summary="A bulk export's progress, and its download once finished",
+)
+def get_export(request, export_id: int):
+    require(request, "guides.export_guides")
+    return export_out(get_object_or_404(GuideExport, pk=export_id))
+
+
+@router.get(
+    "/operations-guides/exports/{export_id}/download",
+    summary="The zip of a finished bulk export",
+    response={200: Any},
+)
+def download_export(request, export_id: int):
+    require(request, "guides.export_guides")
+    export = get_object_or_404(GuideExport, pk=export_id)
+    if not export.file:
+        raise Http404("The export has not finished")
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"osr-live-service-guides-{export.pk}.zip",
+        content_type="application/zip",
+    )

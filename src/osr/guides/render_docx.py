@@ -1,0 +1,162 @@
+"""The guide as a Word document: headings, tables and a contents list (python-docx).
+
+The contents list is a Word TOC field whose cached result already lists the
+sections, so it reads correctly as opened in Word or LibreOffice and Word can
+add page numbers by updating it. Headings use Word's built-in heading styles.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
+
+from .document import Guide, Section, Table, rendered_sections, status_text, summary_text
+
+FONT = "Arial"
+GREY = RGBColor(0x50, 0x5A, 0x5F)
+
+
+def _field_char(run, kind: str) -> None:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    run._r.append(element)
+
+
+def _instruction(run, text: str) -> None:
+    element = OxmlElement("w:instrText")
+    element.set(qn("xml:space"), "preserve")
+    element.text = text
+    run._r.append(element)
+
+
+def _contents(document, sections: list[Section]) -> None:
+    """A TOC field over level-1 headings, its cached result listing every section."""
+    title = document.add_paragraph()
+    title.add_run("Contents").bold = True
+    first = document.add_paragraph()
+    _field_char(first.add_run(), "begin")
+    _instruction(first.add_run(), ' TOC \\o "1-1" \\h \\z \\u ')
+    _field_char(first.add_run(), "separate")
+    paragraphs = [first] + [document.add_paragraph() for _ in sections[1:]]
+    for paragraph, section in zip(paragraphs, sections, strict=True):
+        paragraph.add_run(section.heading)
+        paragraph.paragraph_format.space_after = Pt(2)
+    _field_char(paragraphs[-1].add_run(), "end")
+
+
+def _page_number(paragraph) -> None:
+    paragraph.add_run("Page ")
+    run = paragraph.add_run()
+    _field_char(run, "begin")
+    _instruction(paragraph.add_run(), " PAGE ")
+    _field_char(paragraph.add_run(), "separate")
+    paragraph.add_run("1")
+    _field_char(paragraph.add_run(), "end")
+
+
+def _repeat_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+class _Styles:
+    """The style IDs this document uses, looked up by name once: python-docx looks a style
+    up by name through every style in the document each time it is given a name."""
+
+    def __init__(self, document):
+        styles = document.styles
+        self.title = styles["Title"].style_id
+        self.heading = {1: styles["Heading 1"].style_id, 2: styles["Heading 2"].style_id}
+        self.bullet = styles["List Bullet"].style_id
+        self.grid = styles["Table Grid"].style_id
+
+
+def _paragraph(document, text: str = "", style_id: str | None = None):
+    paragraph = document.add_paragraph(text)
+    if style_id:
+        paragraph._p.style = style_id
+    return paragraph
+
+
+def _word_table(
+    document, styles: _Styles, rows: list[list[str]], *, header: bool, bold_first=False
+):
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table._tbl.tblStyle_val = styles.grid
+    for index, (tr, values) in enumerate(zip(table._tbl.tr_lst, rows, strict=True)):
+        for column, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
+            cell = _Cell(tc, table)
+            run = cell.paragraphs[0].add_run(value)
+            if (header and index == 0) or (bold_first and column == 0):
+                run.bold = True
+    if header:
+        _repeat_header(table.rows[0])
+    return table
+
+
+def _facts(document, styles: _Styles, facts: list[tuple[str, str]]) -> None:
+    table = _word_table(
+        document, styles, [list(fact) for fact in facts], header=False, bold_first=True
+    )
+    for column, width in zip(table.columns, (Cm(5.5), Cm(11.5)), strict=True):
+        column.width = width
+    document.add_paragraph()
+
+
+def _table(document, styles: _Styles, table: Table) -> None:
+    _paragraph(document, table.caption, styles.heading[2])
+    if not table.rows:
+        document.add_paragraph(table.empty)
+        return
+    _word_table(document, styles, [table.columns, *table.rows], header=True)
+    document.add_paragraph()
+
+
+def _section(document, styles: _Styles, section: Section) -> None:
+    _paragraph(document, section.heading, styles.heading[1])
+    status = document.add_paragraph()
+    status.add_run("Status: ").bold = True
+    status.add_run(status_text(section))
+    for item in section.missing:
+        _paragraph(document, item, styles.bullet)
+    if section.facts:
+        _facts(document, styles, section.facts)
+    for table in section.tables:
+        _table(document, styles, table)
+
+
+def render_docx(guide: Guide) -> bytes:
+    """The whole guide as a DOCX file."""
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(10)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        document.styles[name].font.name = FONT
+    document.core_properties.title = guide.title
+    document.core_properties.subject = "Service operations guide"
+    document.core_properties.author = "Operational Service Readiness"
+    page = document.sections[0]
+    page.left_margin = page.right_margin = Cm(2)
+    header = page.header.paragraphs[0]
+    header.add_run(guide.title).font.color.rgb = GREY
+    _page_number(page.footer.paragraphs[0])
+
+    styles = _Styles(document)
+    sections = rendered_sections(guide)
+    _paragraph(document, guide.title, styles.title)
+    document.add_paragraph(f"{guide.delivery_group}. {summary_text(guide)}")
+    _contents(document, sections)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    for section in sections:
+        _section(document, styles, section)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,0 +1,12 @@
+"""Background work: bulk exports run by the ``osr db_worker`` process, not in a web request."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def export_live_guides(export_id: int) -> dict:
+    """Write the zip of the live services' approved guides; progress is kept on the export."""
+    export = services.run_export(export_id)
+    return {"status": export.status, "guides": export.done}
