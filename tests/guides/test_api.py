@@ -157,3 +157,15 @@ def test_a_version_that_cannot_exist_is_404(api, complete_service, version):
     if version.lstrip("-").isdigit():
         path = guide_path(complete_service, f"/versions/{version}")
         assert client.get(path).status_code in (404, 422)
+
+
+def test_profile_edits_need_the_current_etag(api, complete_service):
+    client = api("delivery")
+    path = f"/api/v1/services/{complete_service.slug}/operations-profile"
+    first = client.current_etag(path)
+    assert client.patch(path, {"scaling": "Up"}, if_match="").status_code == 428
+    changed = client.patch(path, {"scaling": "Up"}, if_match=first)
+    assert changed.status_code == 200 and changed["ETag"] != first
+    stale = client.patch(path, {"scaling": "Down"}, if_match=first)
+    assert stale.status_code == 412
+    assert client.get(path).json()["scaling"] == "Up"

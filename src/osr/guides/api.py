@@ -8,15 +8,16 @@ import json
 from decimal import Decimal
 from typing import Any, Literal, cast
 
-from django.db import models
+from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Header, Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, create_model
 
 from osr.catalogue.models import Service
-from osr.core.api_crud import FieldErrors, require
+from osr.core.api_crud import ErrorOut, FieldErrors, require
+from osr.core.concurrency import check_if_match, etag_of
 
 from . import services
 from .choices import Format
@@ -200,28 +201,49 @@ def export_out(export: GuideExport) -> dict:
     response=ProfileOut,
     summary="A service's operations profile: what the team writes for its guide",
 )
-def get_profile(request, slug: str):
+def get_profile(request, response: HttpResponse, slug: str):
     service = _service(slug)
     require(request, "guides.view_guide", service)
-    return profile_out(services.profile_of(service))
+    shown = profile_out(services.profile_of(service))
+    response["ETag"] = etag_of(_plain(shown))
+    return shown
 
 
 @router.patch(
     "/services/{slug}/operations-profile",
-    response=ProfileOut,
+    response={200: ProfileOut, 412: ErrorOut, 428: ErrorOut},
     summary="Change some fields of a service's operations profile",
+    description="Send the profile's current ETag in `If-Match`.",
 )
-def patch_profile(request, slug: str, payload: ProfileIn):  # type: ignore[valid-type]
+def patch_profile(
+    request,
+    response: HttpResponse,
+    slug: str,
+    payload: ProfileIn,  # type: ignore[valid-type]
+    if_match: str | None = Header(None, alias="If-Match"),
+):
     service = _service(slug)
     require(request, "guides.change_profile", service)
-    profile = services.profile_of(service)
-    data = current_values(profile)
-    for name, value in payload.model_dump(exclude_unset=True).items():  # type: ignore[attr-defined]
-        data[name] = "" if value is None else value
-    form = ProfileForm(data=data, instance=profile)
-    if not form.is_valid():
-        raise FieldErrors({name: [str(e) for e in errors] for name, errors in form.errors.items()})
-    return profile_out(services.save_profile(form, by=request.user))
+    with transaction.atomic():
+        # The service row is the lock: one profile edit at a time per service.
+        Service.objects.select_for_update().filter(pk=service.pk).first()
+        profile = services.profile_of(service)
+        check_if_match(if_match, etag_of(_plain(profile_out(profile))))
+        data = current_values(profile)
+        for name, value in payload.model_dump(exclude_unset=True).items():  # type: ignore[attr-defined]
+            data[name] = "" if value is None else value
+        form = ProfileForm(data=data, instance=profile)
+        if not form.is_valid():
+            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+            raise FieldErrors(errors)
+        shown = profile_out(services.save_profile(form, by=request.user))
+    response["ETag"] = etag_of(_plain(shown))
+    return shown
+
+
+def _plain(shown) -> dict:
+    """The profile as the API shows it, as plain data for its ETag."""
+    return shown.model_dump(mode="json") if hasattr(shown, "model_dump") else dict(shown)
 
 
 @router.get(
