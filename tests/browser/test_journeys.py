@@ -125,3 +125,25 @@ def test_run_a_review_board_to_an_amber_outcome(journey, person, held, owner):
     assert "Amber" in page.content()
     journey.go("/actions")
     assert "Add alerting on failed payments" in page.content()
+
+
+def test_generate_and_download_an_operations_guide(journey, person, users):
+    from ..guides.conftest import make_complete_service
+
+    service = make_complete_service(users.own)
+    person("delivery")
+    journey.sign_in("delivery")
+    journey.go(f"/services/{service.slug}/operations-guide")
+    page = journey.page
+    page.get_by_role("button", name="Generate a new version").click()
+    journey.check()
+    assert "Version 1" in page.content()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Word")).first.click()
+    saved = download.value
+    assert saved.suggested_filename.endswith(".docx")
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(saved.path()).paragraphs)
+    assert service.name in text
+    assert "Roles and contacts" in text
