@@ -6,11 +6,13 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema, Status
 
 from osr.catalogue.models import Service
-from osr.core.api_crud import FieldErrors, require
+from osr.core.api_crud import ErrorOut, FieldErrors, require
+from osr.core.concurrency import check_if_match, etag_of
 from osr.myit.views import record_url
 
 from . import services
@@ -124,16 +126,47 @@ def create_integration(request, slug: str, body: IntegrationIn):
     return Status(201, _integration_out(request, integration) | {"secret": secret})
 
 
+def _shown(request, integration: Integration) -> dict:
+    raised = integration.changes.filter(status=ChangeStatus.RAISED).count()
+    return _integration_out(request, integration, raised)
+
+
+def _linked(slug: str, integration_id: UUID) -> Integration:
+    return get_object_or_404(
+        Integration.objects.select_related("service", "component"),
+        service__slug=slug,
+        public_id=integration_id,
+    )
+
+
+@router.get(
+    "/services/{slug}/integrations/{integration_id}",
+    response=IntegrationOut,
+    summary="One code host linked to a service",
+)
+def read_integration(request, response: HttpResponse, slug: str, integration_id: UUID):
+    integration = _linked(slug, integration_id)
+    require(request, "devtools.view_integration", integration.service)
+    shown = _shown(request, integration)
+    response["ETag"] = etag_of(shown)
+    return shown
+
+
 @router.delete(
     "/services/{slug}/integrations/{integration_id}",
-    response={204: None},
+    response={204: None, 412: ErrorOut, 428: ErrorOut},
     summary="Unlink a code host; the changes it raised stay in the history",
+    description="Send the integration's current ETag in `If-Match`.",
 )
-def delete_integration(request, slug: str, integration_id: UUID):
-    integration = get_object_or_404(
-        Integration.objects.select_related("service"), service__slug=slug, public_id=integration_id
-    )
+def delete_integration(
+    request,
+    slug: str,
+    integration_id: UUID,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    integration = _linked(slug, integration_id)
     require(request, "devtools.delete_integration", integration.service)
+    check_if_match(if_match, etag_of(_shown(request, integration)))
     services.delete_integration(integration, by=request.user)
     return Status(204, None)
 

@@ -7,12 +7,14 @@ import contextlib
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Header, Query, Router, Status
 
 from osr.catalogue.models import Person, Service
-from osr.core.api_crud import FieldErrors, PageParams, page_of, require
+from osr.core.api_crud import ErrorOut, FieldErrors, PageParams, page_of, require
+from osr.core.concurrency import check_if_match, etag_of
 
 from . import services
 from .api_schemas import (
@@ -175,13 +177,17 @@ def add_to_agenda(request, board_id: int, body: AgendaIn):
 
 @router.delete(
     "/review-boards/{board_id}/agenda/{slug}",
-    response={204: None},
+    response={204: None, 412: ErrorOut, 428: ErrorOut},
     summary="Take a service off the agenda before its outcome is recorded",
+    description="Send the agenda item's current ETag in `If-Match`.",
 )
-def remove_from_agenda(request, board_id: int, slug: str):
+def remove_from_agenda(
+    request, board_id: int, slug: str, if_match: str | None = Header(None, alias="If-Match")
+):
     board = _board(board_id)
     require(request, "reviews.change_reviewboard", board)
     item = _item(board, slug)
+    check_if_match(if_match, etag_of(_item_out(item)))
     with answering_refusals():
         services.remove_from_agenda(board, item.service, by=request.user)
     return Status(204, None)
@@ -192,10 +198,12 @@ def remove_from_agenda(request, board_id: int, slug: str):
     response=ItemOut,
     summary="A service on the agenda: its board pack and the board's decisions",
 )
-def get_item(request, board_id: int, slug: str):
+def get_item(request, response: HttpResponse, board_id: int, slug: str):
     board = _board(board_id)
     require(request, "reviews.view_reviewboard", board)
-    return _item_out(_item(board, slug))
+    shown = _item_out(_item(board, slug))
+    response["ETag"] = etag_of(shown)
+    return shown
 
 
 @router.post(
