@@ -17,3 +17,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "osr.core.errors.bad_request"
+handler403 = "osr.core.errors.permission_denied"
+handler404 = "osr.core.errors.page_not_found"
+handler500 = "osr.core.errors.server_error"

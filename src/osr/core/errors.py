@@ -1,0 +1,50 @@
+"""Error pages that tell a person what happened and give them the request id to quote.
+
+The same id is in the logs and in any audit entries the request wrote, so
+support can find exactly what went wrong.
+"""
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+from .logging import request_id
+
+PAGES = {
+    400: ("Sorry, there is a problem with the request", "OSR could not understand the request."),
+    403: (
+        "You do not have permission to do this",
+        "Your role does not allow this. Ask your delivery group's OSR manager if you need it.",
+    ),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Try again later. Nothing you were doing has been half-saved.",
+    ),
+}
+
+
+def error_page(request, status: int) -> HttpResponse:
+    title, message = PAGES[status]
+    context = {
+        "title": title,
+        "message": message,
+        "request_id": getattr(request, "id", "") or request_id.get(),
+        "nonce": getattr(request, "csp_nonce", ""),
+    }
+    return HttpResponse(render_to_string("errors/error.html", context), status=status)
+
+
+def bad_request(request, exception=None):
+    return error_page(request, 400)
+
+
+def permission_denied(request, exception=None):
+    return error_page(request, 403)
+
+
+def page_not_found(request, exception=None):
+    return error_page(request, 404)
+
+
+def server_error(request):
+    return error_page(request, 500)
