@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from osr.catalogue.demo import create_demo_accounts, load_estate
@@ -16,7 +17,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        added = load_estate(today=timezone.localdate())
+        # The demo's people are fictional: emails their changes would trigger
+        # (live-data notices to OSR managers, say) are kept, not sent or printed.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            added = load_estate(today=timezone.localdate())
         self.stdout.write(
             f"Demo estate: {Service.objects.count()} services in "
             f"{DeliveryGroup.objects.count()} delivery groups "
