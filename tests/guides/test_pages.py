@@ -141,3 +141,22 @@ def test_pages_download_each_format(page, complete_service):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get(path, {"format": "pdf"}).status_code == 404  # nothing generated yet
     assert client.get(path, {"format": "exe", "version": "current"}).status_code == 404
+
+
+def test_a_profile_form_shows_a_colleagues_change_instead_of_overwriting_it(page, complete_service):
+    from osr.guides.models import OperationsProfile
+
+    path = f"/services/{complete_service.slug}/operations-profile/outage"
+    client = page("delivery")
+    token = client.get(path).content.decode().split('name="_version" value="')[1].split('"')[0]
+    OperationsProfile.objects.filter(service=complete_service).update(outage_impact="Theirs")
+
+    response = client.post(path, {"outage_impact": "Mine", "_version": token})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else changed this while you were editing" in html and "Theirs" in html
+    assert OperationsProfile.objects.get(service=complete_service).outage_impact == "Theirs"
+
+    fresh = html.split('name="_version" value="')[1].split('"')[0]
+    assert client.post(path, {"outage_impact": "Mine", "_version": fresh}).status_code == 302
+    assert OperationsProfile.objects.get(service=complete_service).outage_impact == "Mine"

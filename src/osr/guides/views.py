@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from osr.catalogue.models import Service
+from osr.core.concurrency import changed_meanwhile, version_token
 
 from . import services
 from .choices import Format
@@ -230,21 +233,37 @@ def profile_part(request, slug: str, part: str):
         raise Http404(f"No part {part} of the operations profile")
     chosen = PART_BY_KEY[part]
     form_class = part_form_class(part)
-    profile = services.profile_of(service)
-    form = form_class(request.POST if request.method == "POST" else None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        services.save_profile(form, by=request.user)
-        messages.success(request, f"{chosen.title} saved")
-        return redirect(reverse("guides:guide", args=[service.slug]) + f"#section-{chosen.section}")
+    with transaction.atomic():
+        # The service row is the lock: the version check and the save go together.
+        Service.objects.select_for_update().filter(pk=service.pk).first()
+        profile = services.profile_of(service)
+        # Taken before the form is bound: validating a form changes its instance.
+        current = model_to_dict(profile, fields=list(chosen.fields))
+        form = form_class(request.POST if request.method == "POST" else None, instance=profile)
+        changed = None
+        token = request.POST.get("_version") if request.method == "POST" else None
+        if token:
+            changed = changed_meanwhile(token, current)
+            for change in changed or []:
+                field = form.fields.get(change["field"])
+                change["label"] = field.label if field and field.label else change["field"]
+        if request.method == "POST" and not changed and form.is_valid():
+            services.save_profile(form, by=request.user)
+            messages.success(request, f"{chosen.title} saved")
+            anchor = f"#section-{chosen.section}"
+            return redirect(reverse("guides:guide", args=[service.slug]) + anchor)
     context = {
         "title": f"{chosen.title}: {service.name}",
         "form": form,
+        "version": version_token(current),
+        "changed": changed,
         "part": chosen,
         "service": service,
         "cancel_url": reverse("guides:guide", args=[service.slug]) + f"#section-{chosen.section}",
         "breadcrumbs": _crumbs(service, _guide_crumb(service)),
     }
-    return render(request, "guides/profile_form.html", context, status=422 if form.errors else 200)
+    status = 409 if changed else 422 if form.is_bound and form.errors else 200
+    return render(request, "guides/profile_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
