@@ -324,3 +324,17 @@ def test_the_navigation_links_to_review_boards(page):
 
 def test_rehearsal_factory_default_is_recent(today):
     assert RehearsalFactory.build().held_on < today
+
+
+def test_editing_a_board_shows_a_colleagues_change_instead_of_overwriting_it(held, page):
+    from osr.reviews.models import ReviewBoard
+
+    path = f"{held.board.get_absolute_url()}/edit"
+    client = page("osr_manager")
+    html = client.get(path).content.decode()
+    token = html.split('name="_version" value="')[1].split('"')[0]
+    ReviewBoard.objects.filter(pk=held.board.pk).update(place="Room 101, Nobel House")
+    response = client.post(path, {"place": "Somewhere else", "_version": token})
+    assert response.status_code == 409
+    assert "Someone else changed this while you were editing" in response.content.decode()
+    assert ReviewBoard.objects.get(pk=held.board.pk).place == "Room 101, Nobel House"

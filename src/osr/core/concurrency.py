@@ -60,3 +60,19 @@ def changed_meanwhile(token: str, current: dict[str, Any]) -> list[dict[str, Any
         for name, value in now.items()
         if original.get(name) != value
     ]
+
+
+def edit_conflict(request, form, current: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """What someone else changed since this edit form was shown, labelled as the form labels it.
+
+    ``current`` is what the object holds now, in the same shape as when the
+    form was shown (``version_token(current)`` went into its ``_version``).
+    """
+    token = request.POST.get("_version") if request.method == "POST" else None
+    if not token:
+        return None
+    changed = changed_meanwhile(token, current)
+    for change in changed or []:
+        field = form.fields.get(change["field"])
+        change["label"] = (field.label if field and field.label else change["field"]).capitalize()
+    return changed or None

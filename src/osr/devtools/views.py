@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from osr.catalogue.models import Service
+from osr.core.concurrency import edit_conflict, version_token
 from osr.myit.views import record_url
 
 from . import services
@@ -153,9 +154,14 @@ def change_model(request, slug: str):
     """Set whether changes are raised as standard changes from a template, or as normal ones."""
     service = _service(request, slug, "devtools.change_changemodel")
     instance = ChangeModel.objects.filter(service=service).first() or ChangeModel(service=service)
+    current = {
+        "route": instance.route,
+        "standard_template_sys_id": instance.standard_template_sys_id,
+    }
     form = ChangeModelForm(request.POST or None, instance=instance)
+    changed = edit_conflict(request, form, current) if instance.pk else None
     back = reverse("devtools:integrations", args=[service.slug])
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not changed and form.is_valid():
         services.save_change_model(
             service,
             route=form.cleaned_data["route"],
@@ -172,8 +178,10 @@ def change_model(request, slug: str):
             "form": form,
             "cancel_url": back,
             "breadcrumbs": _crumbs(service),
+            "version": version_token(current) if instance.pk else None,
+            "changed": changed,
         },
-        status=422 if form.errors else 200,
+        status=409 if changed else 422 if form.errors else 200,
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from osr.catalogue.models import Service
-from osr.core.concurrency import changed_meanwhile, version_token
+from osr.core.concurrency import edit_conflict, version_token
 
 from . import services
 from .choices import Format
@@ -240,13 +240,7 @@ def profile_part(request, slug: str, part: str):
         # Taken before the form is bound: validating a form changes its instance.
         current = model_to_dict(profile, fields=list(chosen.fields))
         form = form_class(request.POST if request.method == "POST" else None, instance=profile)
-        changed = None
-        token = request.POST.get("_version") if request.method == "POST" else None
-        if token:
-            changed = changed_meanwhile(token, current)
-            for change in changed or []:
-                field = form.fields.get(change["field"])
-                change["label"] = field.label if field and field.label else change["field"]
+        changed = edit_conflict(request, form, current)
         if request.method == "POST" and not changed and form.is_valid():
             services.save_profile(form, by=request.user)
             messages.success(request, f"{chosen.title} saved")

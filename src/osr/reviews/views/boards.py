@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from osr.catalogue.models import DeliveryGroup, Service
 from osr.catalogue.rules import is_admin
+from osr.core.concurrency import edit_conflict, version_token
 from osr.core.generic_views import page_number
 
 from .. import services
@@ -109,7 +110,8 @@ def board_edit(request, pk: int):
         "chair": board.chair_id,
     }
     form = BoardForm(request.POST or None, groups=_group_choices(request.user), initial=initial)
-    if request.method == "POST" and form.is_valid():
+    changed = edit_conflict(request, form, initial)
+    if request.method == "POST" and not changed and form.is_valid():
         require(request, "reviews.change_reviewboard", form.cleaned_data["delivery_group"])
         services.reschedule_board(board, form.cleaned_data, by=request.user)
         messages.success(request, f"{board} saved")
@@ -118,7 +120,11 @@ def board_edit(request, pk: int):
         "title": f"Change the {str(board)[0].lower()}{str(board)[1:]}",
         "cancel_url": board.get_absolute_url(),
         "breadcrumbs": crumbs(board_crumb(board)),
+        "version": version_token(initial),
+        "changed": changed,
     }
+    if changed:
+        return render(request, "layouts/form.html", context | {"form": form}, status=409)
     return form_page(request, "layouts/form.html", context, form)
 
 
