@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from .concurrency import changed_meanwhile, version_token
+from .concurrency import edit_conflict, version_token
 from .resources import Resource, form_data_of
 
 
@@ -127,16 +127,6 @@ class ObjectEditView(ResourceView):
             return None
         return self.get_object(key, lock=lock)
 
-    @staticmethod
-    def labelled(form, changed: list[dict]) -> list[dict]:
-        """Changes by someone else, named as the form names its fields."""
-        for change in changed:
-            field = form.fields.get(change["field"])
-            change["label"] = (
-                field.label if field and field.label else change["field"]
-            ).capitalize()
-        return changed
-
     def initial(self) -> dict[str, Any]:
         return {name: value for name, value in self.request.GET.items()}
 
@@ -161,13 +151,9 @@ class ObjectEditView(ResourceView):
         version = self.version_of(obj)
         current = form_data_of(self.resource.form, obj) if obj is not None else None
         form = self.resource.form(data=request.POST, instance=obj)
-        token = request.POST.get("_version")
-        if current is not None and token:
-            changed = changed_meanwhile(token, current)
-            if changed:
-                return self.show(
-                    form, obj, status=409, changed=self.labelled(form, changed), version=version
-                )
+        changed = edit_conflict(request, form, current) if current is not None else None
+        if changed:
+            return self.show(form, obj, status=409, changed=changed, version=version)
         if form.is_valid():
             # The validated object may now belong to another group: check that one too.
             if obj:
