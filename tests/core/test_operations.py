@@ -46,3 +46,13 @@ def test_request_id_is_kept_from_the_caller_or_made_up(api, users):
         "/api/v1/services", headers={**client.headers, "X-Request-ID": "<script>"}
     )
     assert unsafe["X-Request-ID"] != "<script>"
+
+
+def test_text_with_a_nul_character_is_refused_before_the_database(api, page, users):
+    response = api("admin").post(
+        "/api/v1/services", {"name": "x", "slug": "x", "delivery_group": "far\x00ming"}
+    )
+    assert response.status_code == 422
+    assert "NUL" in response.json()["errors"]["__all__"][0]
+    assert api("viewer").get("/api/v1/services", q="a\x00b").status_code == 422
+    assert page("delivery").post("/services/add", {"delivery_group": "a\x00"}).status_code == 400

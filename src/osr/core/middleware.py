@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 
 from .logging import request_id as current_request_id
 from .models import ApiToken
@@ -85,3 +86,46 @@ class SignInRequiredMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Refuse text containing the NUL character before it reaches a form or the database.
+
+    No field in OSR can hold NUL, and PostgreSQL refuses it in any text value,
+    including a value that is only looked up. Checked: the path, the query
+    string, JSON bodies and form fields (an uploaded file keeps its binary content).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.carries_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "detail": "Invalid input",
+                        "errors": {"__all__": ["Text must not contain the NUL character"]},
+                    },
+                    status=422,
+                )
+            from .errors import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def carries_nul(request) -> bool:
+        if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if request.content_type == "application/json":
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body.lower()
+        if request.content_type == "application/x-www-form-urlencoded":
+            return b"\x00" in request.body or b"%00" in request.body
+        if request.content_type == "multipart/form-data" and request.method == "POST":
+            # The form's text fields only: an uploaded file may hold any bytes.
+            return any(
+                "\x00" in value for _name, values in request.POST.lists() for value in values
+            )
+        return False
