@@ -134,6 +134,13 @@ def seal_entry(sender, instance, created, raw=False, using="default", **kwargs) 
 
 
 def _seal(entry, using: str) -> AuditSeal:
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        # PostgreSQL defers foreign-key checks to commit, where they lock the
+        # rows referred to. Run them before taking the head: a writer holding
+        # the head must never wait for a row that a writer waiting for the head
+        # has locked (an edit locks its row, then seals), or the two deadlock.
+        connection.check_constraints()
     head = _locked_head(using)
     sequence = head.sequence + 1
     content = entry_content(entry, _label(entry.content_type_id))
