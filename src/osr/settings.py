@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "osr.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "osr.core.security.SecurityHeadersMiddleware",
+    # Every GET answer without an ETag of its own gets one from its content
+    # (and a 304 for a matching If-None-Match); API objects set their own.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "osr.core.middleware.RequestIdMiddleware",
     "osr.core.middleware.NulCharacterMiddleware",

@@ -114,3 +114,17 @@ def test_edit_form_shows_what_someone_else_changed_instead_of_overwriting(page, 
     mine["_version"] = body.split('name="_version" value="')[1].split('"')[0]
     assert client.post("/services/flood/edit", mine).status_code == 302
     assert Service.objects.get(slug="flood").name == "My name"
+
+
+@pytest.mark.django_db
+def test_every_api_answer_to_a_read_carries_an_etag(api, service, users):
+    client = api("viewer")
+    for path in [
+        "/api/v1/services",
+        "/api/v1/services/flood/readiness",
+        "/api/v1/services/flood/impact",
+        "/api/v1/review-boards",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.get("ETag"), path
