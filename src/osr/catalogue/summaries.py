@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .choices import Phase
 
@@ -224,4 +224,4 @@ COLUMNS: dict[str, list[tuple[str, Callable[[Any], Any]]]] = {
     "person": [("Name", str), ("Email", lambda p: p.email), ("Role", lambda p: p.role_title)],
 }
 
-__all__ = ["SUMMARIES", "COLUMNS", "escape"]
+__all__ = ["SUMMARIES", "COLUMNS"]
