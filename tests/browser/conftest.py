@@ -97,10 +97,13 @@ class Journey:
 def journey(browser, live_server, request):
     # axe-core is injected into each page for the check only; the product's own
     # policy forbids inline scripts, so the check's context is allowed to bypass it.
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    # A journey runs at 1280 px wide unless parametrised (indirectly) with another width.
+    width = getattr(request, "param", 1280)
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    journey = Journey(page, live_server.url, request.node.name.removeprefix("test_"))
+    name = re.sub(r"[^a-z0-9]+", "-", request.node.name.removeprefix("test_").lower()).strip("-")
+    journey = Journey(page, live_server.url, name)
     yield journey
     context.close()
     journey.assert_accessible()

@@ -50,6 +50,15 @@ def person_field(**kwargs) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(queryset=models.Person.objects.all(), required=False, **kwargs)
 
 
+def referenced_by_slug(field: forms.Field) -> bool:
+    """A drop-down of one object whose options are slugs rather than ids."""
+    return (
+        isinstance(field, forms.ModelChoiceField)
+        and not isinstance(field, forms.ModelMultipleChoiceField)
+        and bool(field.to_field_name)
+    )
+
+
 class CatalogueForm(forms.ModelForm):
     """A model form whose required-field message names the field."""
 
@@ -61,6 +70,14 @@ class CatalogueForm(forms.ModelForm):
             if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
                 field.error_messages["required"] = f"Select {label.lower()}"
                 field.error_messages["invalid_choice"] = f"Select a valid {label.lower()}"
+            if (
+                self.instance.pk
+                and referenced_by_slug(field)
+                and name not in (kwargs.get("initial") or {})
+            ):
+                # A model form starts from the related object's id, which matches no
+                # option of a drop-down keyed by slug: start from the object itself.
+                self.initial[name] = getattr(self.instance, name, None)
 
 
 class ServiceForm(CatalogueForm):

@@ -20,6 +20,10 @@ def osr_managers():
     return Person.objects.filter(osr_manager_of__isnull=False).distinct().order_by("name", "id")
 
 
+def _to_minute(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
 class BoardForm(forms.Form):
     """When and where a board meets, for which delivery group, and who chairs it."""
 
@@ -40,9 +44,18 @@ class BoardForm(forms.Form):
         error_messages={"invalid_choice": "Choose an OSR manager to chair the board"},
     )
 
-    def __init__(self, *args, groups=None, now: dt.datetime | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        groups=None,
+        now: dt.datetime | None = None,
+        scheduled: dt.datetime | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        # When an existing board starts: a board that has met keeps its past start.
+        self.scheduled = scheduled
         cast(forms.ModelChoiceField, self.fields["chair"]).queryset = osr_managers()
         if groups is not None:
             cast(forms.ModelChoiceField, self.fields["delivery_group"]).queryset = groups
@@ -51,7 +64,9 @@ class BoardForm(forms.Form):
         data = super().clean()
         if data.get("day") and data.get("time"):
             starts_at = timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
-            if starts_at <= self.now:
+            if self.scheduled and _to_minute(starts_at) == _to_minute(self.scheduled):
+                starts_at = self.scheduled  # the start as shown, to the minute: unchanged
+            elif starts_at <= self.now:
                 self.add_error("day", "A board cannot be scheduled in the past")
             data["starts_at"] = starts_at
         if not data.get("place") and not data.get("call_link") and "call_link" not in self.errors:

@@ -104,12 +104,17 @@ def board_edit(request, pk: int):
     initial = {
         "delivery_group": board.delivery_group.slug,
         "day": board.day,
-        "time": timezone.localtime(board.starts_at).time(),
+        "time": timezone.localtime(board.starts_at).time().replace(second=0, microsecond=0),
         "place": board.place,
         "call_link": board.call_link,
         "chair": board.chair_id,
     }
-    form = BoardForm(request.POST or None, groups=_group_choices(request.user), initial=initial)
+    form = BoardForm(
+        request.POST or None,
+        groups=_group_choices(request.user),
+        initial=initial,
+        scheduled=board.starts_at,
+    )
     changed = edit_conflict(request, form, initial)
     if request.method == "POST" and not changed and form.is_valid():
         require(request, "reviews.change_reviewboard", form.cleaned_data["delivery_group"])
