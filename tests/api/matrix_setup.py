@@ -57,20 +57,25 @@ class Estate:
 
     users: Users
     specialist: object  # a viewer on every board's panel, owning every action
+    demoted: object  # a viewer still named as both managers of the other group
 
     def user(self, role: str):
-        return self.specialist if role == "specialist" else self.users.by_role(role)
+        if role in ("specialist", "demoted"):
+            return getattr(self, role)
+        return self.users.by_role(role)
 
     def group(self, scope: str):
         return self.users.other if scope == "other" else self.users.own
 
 
 def prepare(users: Users) -> Estate:
-    """Give the other group managers of its own, and add the specialist."""
-    users.other.osr_manager = PersonFactory(name="Other OSR manager")
-    users.other.live_services_manager = PersonFactory(name="Other live services manager")
+    """Give the other group managers of its own: one person, once both managers and since
+    moved to the viewer role, whom the group still names (the demoted); add the specialist."""
+    demoted = make_user("demoted", "viewer")
+    users.other.osr_manager = users.other.live_services_manager = demoted.person
     users.other.save()
-    return Estate(users=users, specialist=make_user("specialist", "viewer"))
+    users.other.members.add(demoted.person)
+    return Estate(users=users, specialist=make_user("specialist", "viewer"), demoted=demoted)
 
 
 @dataclass

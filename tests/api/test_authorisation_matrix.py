@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 # "own" is the group the delivery member and the two managers work in; the outsider is a
 # delivery member of "other". The specialist is a viewer who sits on the panel of every
-# board and owns every action: the two rights that follow a person, not a role.
+# board and owns every action: the two rights that follow a person, not a role. The demoted
+# is a viewer whom the other group still names as both its managers: a manager's rights
+# go with the role, so every manager-only write of the other group refuses them.
 ROLES = [
     "viewer",
     "delivery",
@@ -29,6 +31,7 @@ ROLES = [
     "admin",
     "outsider",
     "specialist",
+    "demoted",
 ]
 
 OWN_PEOPLE = {"delivery", "osr_manager", "live_services_manager", "admin"}

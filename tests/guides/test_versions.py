@@ -4,6 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 
+from osr.core.roles import assign_role
 from osr.guides import services
 from osr.guides.diff import compare
 from osr.guides.document import rendered_sections
@@ -61,6 +62,21 @@ def test_nobody_but_the_groups_two_managers_may_approve(complete_service, users,
     version = generate(complete_service, users.delivery)
     with pytest.raises(PermissionDenied):
         services.approve_version(version, by=users.by_role(role))
+
+
+@pytest.mark.parametrize("manager", ["osr_manager", "live_services_manager"])
+def test_a_manager_moved_to_viewer_no_longer_approves_though_still_assigned(
+    complete_service, users, api, manager
+):
+    version = generate(complete_service, users.delivery)
+    demoted = users.by_role(manager)
+    assign_role(demoted, "viewer")
+    assert getattr(complete_service.delivery_group, manager).user == demoted
+    path = f"/api/v1/services/{complete_service.slug}/operations-guide/versions/1/approve"
+    response = api(manager).post(path)
+    assert response.status_code == 403
+    version.refresh_from_db()
+    assert version.approval_by(manager) is None
 
 
 def test_the_same_manager_cannot_approve_twice(complete_service, users):

@@ -48,6 +48,46 @@ def _group_id(obj) -> int | None:
     return obj.owning_group_id
 
 
+# The field of a delivery group naming each manager, by the role that person must hold.
+MANAGER_FIELDS = {OSR_MANAGER: "osr_manager", LIVE_SERVICES_MANAGER: "live_services_manager"}
+
+
+def managed_group_ids(user, role: str) -> frozenset[int]:
+    """The delivery groups the user is assigned to manage in ``role``, read once per user.
+
+    The assignment counts only while the account still holds the role: a manager
+    moved to another role keeps no manager's right, whatever the group still says.
+    """
+    cache = user.__dict__.setdefault("_osr_managed_group_ids", {})
+    if role not in cache:
+        ids: frozenset[int] = frozenset()
+        if user.is_authenticated and role in roles_of(user):
+            field = f"{MANAGER_FIELDS[role]}__user"
+            ids = frozenset(
+                DeliveryGroup.objects.filter(**{field: user}).values_list("id", flat=True)
+            )
+        cache[role] = ids
+    return cache[role]
+
+
+def _manages_as(role: str, user, obj) -> bool:
+    if obj is None:  # no object yet: is the user this manager of any group?
+        return bool(managed_group_ids(user, role))
+    return _group_id(obj) in managed_group_ids(user, role)
+
+
+@rules.predicate
+def is_groups_osr_manager(user, obj) -> bool:
+    """The user is the OSR manager of the delivery group the object belongs to."""
+    return _manages_as(OSR_MANAGER, user, obj)
+
+
+@rules.predicate
+def is_groups_live_services_manager(user, obj) -> bool:
+    """The user is the live services manager of the delivery group the object belongs to."""
+    return _manages_as(LIVE_SERVICES_MANAGER, user, obj)
+
+
 @rules.predicate
 def is_admin(user) -> bool:
     return user.is_authenticated and (user.is_superuser or ADMIN in roles_of(user))

@@ -15,8 +15,10 @@ from django.db.models import QuerySet
 from osr.catalogue.choices import PHASE_ORDER
 from osr.catalogue.models import DeliveryGroup, Service
 from osr.catalogue.phase_hooks import Blocker
+from osr.catalogue.rules import managed_group_ids
 from osr.core import notify
 from osr.core.audit import acting_as
+from osr.core.roles import OSR_MANAGER
 
 from .checks import registered_checks
 from .choices import EventKind, EvidenceStatus
@@ -150,10 +152,8 @@ def waive_requirement(
 
 def awaiting_verification(user, *, limit: int = 50) -> tuple[int, list[Evidence]]:
     """Submissions awaiting review: the user's groups' for an OSR manager, all otherwise."""
-    from .rules import osr_managed_group_ids
-
     queue = Evidence.objects.filter(status=EvidenceStatus.SUBMITTED)
-    managed = osr_managed_group_ids(user)
+    managed = managed_group_ids(user, OSR_MANAGER)
     if managed:
         queue = queue.filter(service__delivery_group_id__in=managed)
     rows = list(

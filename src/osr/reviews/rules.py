@@ -8,17 +8,19 @@ and the CLI ask ``user.has_perm("reviews.<action>", obj)``.
 
 import rules
 
-from osr.catalogue.rules import edits_group_of, is_admin, is_signed_in, manages_group_of
+from osr.catalogue.rules import (
+    edits_group_of,
+    is_admin,
+    is_groups_osr_manager,
+    is_signed_in,
+    manages_group_of,
+)
 from osr.core.roles import OSR_MANAGER, roles_of
 
 
 @rules.predicate
 def is_osr_manager(user) -> bool:
     return OSR_MANAGER in roles_of(user)
-
-
-# An OSR manager working for the object's delivery group (a board's, or a service's).
-leads_group_of = is_osr_manager & edits_group_of
 
 
 def _person_id(user):
@@ -49,12 +51,15 @@ def owns_action(user, action) -> bool:
 
 rules.add_perm("reviews.view_reviewboard", is_signed_in)
 # The object is the delivery group (None: any group the user leads).
-rules.add_perm("reviews.add_reviewboard", is_admin | leads_group_of)
-rules.add_perm("reviews.change_reviewboard", is_admin | leads_group_of)
+rules.add_perm("reviews.add_reviewboard", is_admin | is_groups_osr_manager)
+rules.add_perm("reviews.change_reviewboard", is_admin | is_groups_osr_manager)
 # The object is the service put on (or taken off) a board's agenda.
-rules.add_perm("reviews.add_agendaitem", is_admin | leads_group_of)
+rules.add_perm("reviews.add_agendaitem", is_admin | is_groups_osr_manager)
 rules.add_perm("reviews.assess", sits_on_panel)
-rules.add_perm("reviews.record_outcome", is_admin | chairs | leads_group_of)
+# A chair keeps the right to record the outcome only while still an OSR manager.
+rules.add_perm(
+    "reviews.record_outcome", is_admin | (is_osr_manager & chairs) | is_groups_osr_manager
+)
 rules.add_perm("reviews.view_action", is_signed_in)
 rules.add_perm("reviews.close_action", is_admin | owns_action | manages_group_of)
 rules.add_perm("reviews.view_rehearsal", is_signed_in)
