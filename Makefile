@@ -44,9 +44,12 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The app layers and the dead-code check are configured in pyproject.toml.
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 typecheck: install
 	OSR_DEBUG=1 $(BIN)/mypy

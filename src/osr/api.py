@@ -7,9 +7,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 
 from osr.catalogue.api import routers as catalogue_routers
-from osr.catalogue.services import Conflict, InUse
-from osr.core.api_crud import Duplicate, FieldErrors
-from osr.core.concurrency import PreconditionFailed, PreconditionRequired
+from osr.core.refusals import Refusal
 from osr.devtools.api import router as devtools_router
 from osr.graph.api import router as graph_router
 from osr.guides.api import router as guides_router
@@ -51,47 +49,12 @@ def on_schema_error(request, error: SchemaError):
     )
 
 
-@api.exception_handler(FieldErrors)
-def on_field_errors(request, error: FieldErrors):
-    return api.create_response(
-        request, {"detail": "Invalid input", "errors": error.errors}, status=error.status
-    )
-
-
-@api.exception_handler(Duplicate)
-def on_duplicate(request, error: Duplicate):
-    return api.create_response(
-        request, {"detail": "Already exists", "errors": error.errors}, status=409
-    )
-
-
-@api.exception_handler(Conflict)
-def on_conflict(request, error: Conflict):
-    return api.create_response(request, {"detail": "Conflicts with another change"}, status=409)
-
-
-@api.exception_handler(InUse)
-def on_in_use(request, error: InUse):
-    return api.create_response(request, {"detail": str(error)}, status=409)
-
-
-@api.exception_handler(PreconditionRequired)
-def on_precondition_required(request, error):
-    return api.create_response(
-        request,
-        {"detail": "Send the object's current ETag in If-Match (read it with GET first)"},
-        status=428,
-    )
-
-
-@api.exception_handler(PreconditionFailed)
-def on_precondition_failed(request, error: PreconditionFailed):
-    response = api.create_response(
-        request,
-        {"detail": "The object has changed since you read it; read it again and retry"},
-        status=412,
-    )
-    response["ETag"] = error.current
+@api.exception_handler(Refusal)
+def on_refusal(request, refusal: Refusal):
+    """Every refusal an operation raises, as JSON with its status: the one place."""
+    response = api.create_response(request, refusal.body(), status=refusal.status)
+    for name, value in refusal.headers().items():
+        response[name] = value
     return response
 
 

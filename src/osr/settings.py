@@ -94,15 +94,20 @@ MIDDLEWARE = [
     "osr.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a signed-in user; a view open to anyone is marked with
+    # ``login_not_required`` (sign-in, probes, metrics, OIDC, webhooks, and the
+    # API and admin, which check their callers themselves). Before the CSRF
+    # check, so that a visitor who is not signed in is sent to sign in rather
+    # than shown a CSRF failure.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "osr.core.middleware.BearerTokenMiddleware",
     "osr.core.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "osr.core.sessions.SessionTimeoutMiddleware",
-    "osr.core.middleware.SignInRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "osr.urls"
@@ -165,6 +170,7 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "uploads"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
+# Where LoginRequiredMiddleware sends a visitor who is not signed in, with ?next=.
 LOGIN_URL = "/sign-in"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -179,9 +185,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("OSR_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
+# Security headers sent by Django's SecurityMiddleware and XFrameOptionsMiddleware;
+# osr.core.security adds only what Django has no setting for.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 AUDITLOG_CID_HEADER = "x-request-id"
 AUDITLOG_INCLUDE_ALL_MODELS = False

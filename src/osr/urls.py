@@ -1,8 +1,26 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
 
 from .api import api
 from .core.metrics import metrics
+
+
+def checks_its_own_callers(urls):
+    """Exempt every view of an included URL set from ``LoginRequiredMiddleware``.
+
+    For the API, which answers 401 JSON to a missing or wrong bearer token rather
+    than sending a browser to sign in, and for the admin site, whose own guard
+    sends a visitor to its sign-in page.
+    """
+    patterns = urls[0] if isinstance(urls, tuple) else urls
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            checks_its_own_callers(entry.url_patterns)
+        elif isinstance(entry, URLPattern) and getattr(entry.callback, "login_required", True):
+            login_not_required(entry.callback)
+    return urls
+
 
 urlpatterns = [
     path("metrics", metrics, name="metrics"),
@@ -14,8 +32,8 @@ urlpatterns = [
     path("", include("osr.myit.urls")),
     path("", include("osr.guides.urls")),
     path("", include("osr.devtools.urls")),
-    path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
+    path("api/v1/", checks_its_own_callers(api.urls)),
+    path("admin/", checks_its_own_callers(admin.site.urls)),
 ]
 
 handler400 = "osr.core.errors.bad_request"

@@ -4,6 +4,7 @@ Every page a journey visits is checked with axe-core for WCAG 2.2 AA, and a
 screenshot of it is kept in ``test-artifacts/screenshots`` for people to look at.
 """
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -85,6 +86,11 @@ class Journey:
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
         self.check()
+
+    def fill_date(self, name: str, value: dt.date) -> None:
+        """Type a date into a GOV.UK date input, box by box, as a person does."""
+        for part in ("day", "month", "year"):
+            self.page.locator(f'[name="{name}-{part}"]').fill(str(getattr(value, part)))
 
     def sign_out(self):
         self.page.get_by_role("button", name="Sign out").click()

@@ -55,7 +55,7 @@ def test_submit_and_verify_evidence(journey, person, users):
     page = journey.page
     page.get_by_label("Attestation").fill("The security assurance pack was completed.")
     page.get_by_label("Security assurance pack version").fill("1.0")
-    page.get_by_label("Date of the security assurance pack").fill(dt.date.today().isoformat())
+    journey.fill_date("pack_date", dt.date.today())
     page.get_by_role("button", name="Submit evidence").click()
     journey.check()
     assert "Submitted" in page.content() or "submitted" in page.content()
@@ -118,8 +118,7 @@ def test_run_a_review_board_to_an_amber_outcome(journey, person, held, owner):
     page.locator('[name="summary"]').fill("Operable, once alerting is in place.")
     page.locator('[name="conditions-0-description"]').fill("Add alerting on failed payments")
     page.locator('[name="conditions-0-owner"]').select_option(str(owner.pk))
-    due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-    page.locator('[name="conditions-0-due_on"]').fill(due)
+    journey.fill_date("conditions-0-due_on", dt.date.today() + dt.timedelta(days=30))
     page.get_by_role("button", name=re.compile("Record")).click()
     journey.check()
     assert "Amber" in page.content()

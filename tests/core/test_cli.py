@@ -256,3 +256,18 @@ def test_services_show_prints_readable_fields(estate):
 def test_services_show_refuses_an_unknown_slug(estate):
     with pytest.raises(CommandError, match="No service with slug 'nowhere'"):
         run("services", "show", "nowhere")
+
+
+def test_a_refused_operation_is_one_line_and_a_non_zero_exit(monkeypatch):
+    from osr import cli
+    from osr.catalogue.management.commands.services import Command
+    from osr.core.refusals import NotFound
+
+    def refuse(self, *args, **options):
+        raise NotFound("No service flood-warnings")
+
+    monkeypatch.setattr(Command, "handle", refuse)
+    monkeypatch.setattr(sys, "argv", ["osr", "services", "show", "flood-warnings"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == "osr: No service flood-warnings"

@@ -137,7 +137,7 @@ def test_api_links_lists_and_unlinks_code_hosts(api, waste):
     assert body["secret"] == integration.secret()
     assert body["hook_url"].endswith(f"/hooks/gitlab/{integration.public_id}")
 
-    listed = api("viewer").get("/api/v1/services/waste-tracking/integrations").json()
+    listed = api("viewer").get("/api/v1/services/waste-tracking/integrations").json()["results"]
     assert [i["name"] for i in listed] == ["waste"] and "secret" not in listed[0]
 
     path = f"/api/v1/services/waste-tracking/integrations/{integration.public_id}"
@@ -163,9 +163,11 @@ def test_api_change_model_and_change_history(api, linked, hook, waste):
     integration, secret = linked("azure-devops")
     hook.post(integration.hook_path, **delivery_for("azure-devops", secret))
 
-    changes = api("viewer").get("/api/v1/services/waste-tracking/changes").json()
+    body = api("viewer").get("/api/v1/services/waste-tracking/changes").json()
+    changes = body["results"]
 
-    assert len(changes) == 1
+    assert body["count"] == 1 and len(changes) == 1
+    assert changes[0]["integration"] == str(integration)
     assert changes[0]["myit_number"].startswith("CHG")
     assert changes[0]["link_url"].startswith("https://dev.azure.com/")
     assert services.automated_links_of(waste).met

@@ -77,36 +77,69 @@ def test_incident_contacts_shape(api, chain):
 
 def test_graph_has_every_node_and_edge(api, chain):
     body = api("viewer").get("/api/v1/graph").json()
-    assert {n["id"] for n in body["nodes"]} == {
+    assert (body["count"], body["next"], body["previous"]) == (4, None, None)
+    assert {n["id"] for n in body["results"]} == {
         "service:db",
         "service:api",
         "service:portal",
         "external:notify",
     }
-    assert {(e["source"], e["target"]) for e in body["edges"]} == {
+    assert {(e["source"], e["target"]) for n in body["results"] for e in n["edges"]} == {
         ("service:portal", "service:api"),
         ("service:api", "service:db"),
         ("service:api", "external:notify"),
     }
-    portal = next(n for n in body["nodes"] if n["slug"] == "portal")
+    portal = next(n for n in body["results"] if n["slug"] == "portal")
     assert portal["delivery_group"] == "environment" and portal["phase"] == "alpha"
+    assert [e["target"] for e in portal["edges"]] == ["service:api"]
+
+
+def test_graph_pages_carry_each_node_with_the_edges_from_it(api, chain):
+    client = api("viewer")
+    first = client.get("/api/v1/graph", page_size=3).json()
+    assert first["count"] == 4 and len(first["results"]) == 3 and first["previous"] is None
+    assert "page=2" in first["next"] and "page_size=3" in first["next"]
+    second = client.get("/api/v1/graph", page=2, page_size=3).json()
+    assert len(second["results"]) == 1 and second["next"] is None
+    nodes = first["results"] + second["results"]
+    assert len({n["id"] for n in nodes}) == 4
+    assert sum(len(n["edges"]) for n in nodes) == 3
+    assert all(e["source"] == n["id"] for n in nodes for e in n["edges"])
+    assert client.get("/api/v1/graph", page_size=201).status_code == 422
 
 
 def test_graph_of_a_neighbourhood_or_a_group(api, chain):
     body = api("viewer").get("/api/v1/graph", service="db", depth=1).json()
-    assert {n["slug"] for n in body["nodes"]} == {"db", "api"}
+    assert {n["slug"] for n in body["results"]} == {"db", "api"}
     body = api("viewer").get("/api/v1/graph", group="farming").json()
-    assert {n["slug"] for n in body["nodes"]} == {"db", "api", "notify"}
+    assert {n["slug"] for n in body["results"]} == {"db", "api", "notify"}
     assert api("viewer").get("/api/v1/graph", group="nowhere").status_code == 422
 
 
 def test_findings_and_cycles(api, chain):
     DependencyFactory(from_service=chain["db"], to_service=chain["portal"])
     body = api("viewer").get("/api/v1/graph/findings").json()
-    assert [(f["rule"], f["service"], f["depends_on"]) for f in body["findings"]] == [
+    assert [(f["rule"], f["service"], f["depends_on"]) for f in body["results"]] == [
         ("live-on-development", "db", "service:portal")
     ]
-    assert body["cycles"] == [["api", "db", "portal", "api"]]
+    assert (body["count"], body["next"], body["previous"]) == (1, None, None)
+    body = api("viewer").get("/api/v1/graph/cycles").json()
+    assert body["results"] == [{"services": ["api", "db", "portal", "api"]}]
+    assert body["count"] == 1
+
+
+def test_findings_come_a_page_at_a_time(api, users, chain):
+    for n in range(3):
+        live = ServiceFactory(slug=f"live-{n}", phase="live", delivery_group=users.own)
+        DependencyFactory(from_service=live, to_service=chain["portal"])
+    client = api("viewer")
+    first = client.get("/api/v1/graph/findings", page_size=2).json()
+    assert first["count"] == 3 and len(first["results"]) == 2 and "page=2" in first["next"]
+    second = client.get("/api/v1/graph/findings", page=2, page_size=2).json()
+    assert len(second["results"]) == 1 and second["next"] is None
+    assert "page=1" in second["previous"]
+    services = {f["service"] for f in first["results"] + second["results"]}
+    assert services == {"live-0", "live-1", "live-2"}
 
 
 def test_paths_between_two_services(api, chain):
@@ -136,6 +169,7 @@ def test_unknown_service_is_404(api, chain, path):
         "/api/v1/services/db/incident-contacts",
         "/api/v1/graph",
         "/api/v1/graph/findings",
+        "/api/v1/graph/cycles",
     ],
 )
 def test_without_a_token_is_401(api, chain, path):
@@ -163,6 +197,7 @@ ENDPOINTS = [
     "/api/v1/graph",
     "/api/v1/graph?service=db&depth=3",
     "/api/v1/graph/findings",
+    "/api/v1/graph/cycles",
 ]
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from osr.catalogue.models import Component
 from osr.guides import services
 from osr.guides.models import OperationsProfile
-from osr.guides.readiness import NAME, decide
+from osr.guides.readiness_checks import NAME, decide
 from osr.readiness.checks import MET, NOT_MET
 from osr.readiness.facts import ServiceFacts
 from osr.readiness.services import readiness_of

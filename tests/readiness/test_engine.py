@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from osr.catalogue.choices import PHASE_ORDER
-from osr.readiness.checks import AutomaticCheck, Outcome, registered_checks
+from osr.readiness.checks import AutomaticCheck, CheckOutcome, registered_checks
 from osr.readiness.engine import add_months, evaluate, gates_for_move
 from osr.readiness.facts import EvidenceFacts, ServiceFacts, SupplierFacts, WaiverFacts
 from osr.readiness.policy import active_policy
@@ -246,7 +246,7 @@ def test_an_undecided_check_leaves_the_requirement_to_evidence():
 
 def test_a_check_registered_by_another_app_decides_its_requirement():
     def board(service, evidence, today):
-        return Outcome("met", f"Board green for {service.extra['reviews.board_passed']}")
+        return CheckOutcome("met", f"Board green for {service.extra['reviews.board_passed']}")
 
     checks = registered_checks() | {
         "reviews.board_passed": AutomaticCheck("reviews.board_passed", "", decide=board)

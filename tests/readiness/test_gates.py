@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from osr.catalogue.models import Service
 from osr.catalogue.phase_hooks import PhaseMoveRefused
+from osr.core.refusals import Forbidden, Invalid
 from osr.readiness.models import GateDecision
 
 from ..factories import ServiceFactory
@@ -85,10 +86,13 @@ def test_an_administrator_forces_a_move_with_a_recorded_reason(flood, users):
 
 
 def test_no_one_else_can_force_and_no_one_forces_without_a_reason(flood, users):
-    with pytest.raises(PhaseMoveRefused):
+    with pytest.raises(Forbidden):
         flood.move_to("public_beta", by=users.delivery, force=True, reason="Please")
-    with pytest.raises(PhaseMoveRefused):
+    with pytest.raises(Invalid) as refused:
         flood.move_to("public_beta", by=users.admin, force=True, reason=" ")
+    assert refused.value.errors == {"reason": ["Give a reason for forcing the move"]}
+    flood.refresh_from_db()
+    assert flood.phase == "private_beta" and not GateDecision.objects.exists()
 
 
 def test_the_api_answers_409_with_the_blocking_ids(api, flood):

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from osr.core.refusals import Refusal
 from osr.reviews import services
-from osr.reviews.errors import Refused
 from osr.reviews.models import Action
 
 from ..factories import PersonFactory, ServiceFactory
@@ -22,7 +22,7 @@ def test_an_open_action_is_closed_once(users, owner):
     action.refresh_from_db()
     assert action.status == "closed" and action.closing_note == "Alerts are in place"
     assert action.closed_by == users.osr_manager and action.closed_at is not None
-    with pytest.raises(Refused, match="already closed") as refused:
+    with pytest.raises(Refusal, match="already closed") as refused:
         services.close_action(action, by=users.osr_manager)
     assert refused.value.status == 409
 

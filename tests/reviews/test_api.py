@@ -63,12 +63,30 @@ def test_boards_are_listed_upcoming_or_past(api, users, held):
         delivery_group=users.own, starts_at=timezone.now() + dt.timedelta(days=2)
     )
     client = api("viewer")
-    assert [b["id"] for b in client.get("/api/v1/review-boards").json()] == [upcoming.pk]
-    past = client.get("/api/v1/review-boards", when="past").json()
+    listed = client.get("/api/v1/review-boards").json()
+    assert [b["id"] for b in listed["results"]] == [upcoming.pk]
+    assert (listed["count"], listed["next"], listed["previous"]) == (1, None, None)
+    past = client.get("/api/v1/review-boards", when="past").json()["results"]
     assert [b["id"] for b in past] == [held.board.pk]
     assert past[0]["agenda"][0]["service"] == "waste"
     assert {m["specialism"] for m in past[0]["panel"]} == {"Security", "Architecture"}
     assert client.get("/api/v1/review-boards", when="soon").status_code == 422
+
+
+def test_boards_come_a_page_at_a_time(api, users):
+    for days in range(1, 4):
+        ReviewBoardFactory(
+            delivery_group=users.own, starts_at=timezone.now() + dt.timedelta(days=days)
+        )
+    client = api("viewer")
+    first = client.get("/api/v1/review-boards", page_size=2).json()
+    assert first["count"] == 3 and len(first["results"]) == 2 and first["previous"] is None
+    assert "page=2" in first["next"] and "page_size=2" in first["next"]
+    second = client.get("/api/v1/review-boards", page=2, page_size=2).json()
+    assert len(second["results"]) == 1 and second["next"] is None
+    starts = [b["starts_at"] for b in first["results"] + second["results"]]
+    assert starts == sorted(starts)
+    assert client.get("/api/v1/review-boards", page=0).status_code == 422
 
 
 def test_panel_and_agenda_through_the_api(api, users, django_capture_on_commit_callbacks):
@@ -233,9 +251,10 @@ def test_rehearsals_through_the_api(api, users, today, owner):
     assert response.status_code == 201 and response.json()["source"] == "finding"
     assert api("delivery").post(action_url, {"owner": owner.pk, "due_on": due}).status_code == 409
     listed = api("viewer").get(url).json()
-    assert listed[0]["findings"][0]["action"] == Action.objects.get().pk
+    assert listed["results"][0]["findings"][0]["action"] == Action.objects.get().pk
     RehearsalFactory(service=service, kind="change")
-    assert len(api("viewer").get(url).json()) == 2
+    listed = api("viewer").get(url).json()
+    assert listed["count"] == 2 and len(listed["results"]) == 2
 
 
 def test_the_openapi_document_lists_the_review_board_endpoints(api):

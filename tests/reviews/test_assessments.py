@@ -2,9 +2,9 @@
 
 import pytest
 
+from osr.core.refusals import Refusal
 from osr.reviews import services
 from osr.reviews.choices import Criterion
-from osr.reviews.errors import Refused
 from osr.reviews.models import Assessment, CriterionRating
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_there_are_seven_criteria_point_14_and_end_to_end():
 
 
 def test_only_panel_members_assess(held, users):
-    with pytest.raises(Refused, match="Only the board's panel members assess") as refused:
+    with pytest.raises(Refusal, match="Only the board's panel members assess") as refused:
         services.save_assessment(held.item, by=users.osr_manager, ratings=ALL_GREEN, submit=True)
     assert refused.value.status == 403
     assert not Assessment.objects.exists()
@@ -44,7 +44,7 @@ def test_a_draft_is_saved_and_returned_to(held):
 
 
 def test_submitting_needs_every_criterion_rated_and_saves_nothing_otherwise(held):
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refusal) as refused:
         services.save_assessment(
             held.item, by=held.security_user, ratings={"uptime": ("green", "")}, submit=True
         )
@@ -54,7 +54,7 @@ def test_submitting_needs_every_criterion_rated_and_saves_nothing_otherwise(held
 
 def test_a_submitted_assessment_no_longer_changes(held):
     services.save_assessment(held.item, by=held.security_user, ratings=ALL_GREEN, submit=True)
-    with pytest.raises(Refused, match="no longer changes") as refused:
+    with pytest.raises(Refusal, match="no longer changes") as refused:
         services.save_assessment(held.item, by=held.security_user, ratings=ALL_GREEN, submit=False)
     assert refused.value.status == 409
 
@@ -93,5 +93,5 @@ def test_assessments_close_once_the_outcome_is_recorded(held, users, today):
         today=today,
     )
     held.item.refresh_from_db()
-    with pytest.raises(Refused, match="assessments are closed"):
+    with pytest.raises(Refusal, match="assessments are closed"):
         services.save_assessment(held.item, by=held.security_user, ratings=ALL_GREEN, submit=True)

@@ -7,8 +7,8 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
+from osr.core.refusals import Refusal
 from osr.reviews import services
-from osr.reviews.errors import Refused
 from osr.reviews.forms import BoardForm
 from osr.reviews.models import AgendaItem, PanelMember, ReviewBoard
 
@@ -64,9 +64,9 @@ def test_panel_members_have_a_configured_specialism_and_sit_once(users):
     person = PersonFactory()
     member = services.add_panel_member(board, person, "Service desk", by=users.osr_manager)
     assert member.specialism == "Service desk"
-    with pytest.raises(Refused, match="Choose one of the configured specialisms"):
+    with pytest.raises(Refusal, match="Choose one of the configured specialisms"):
         services.add_panel_member(board, PersonFactory(), "Architecture", by=users.osr_manager)
-    with pytest.raises(Refused, match="already on the panel") as refused:
+    with pytest.raises(Refusal, match="already on the panel") as refused:
         services.add_panel_member(board, person, "Security", by=users.osr_manager)
     assert refused.value.status == 409
     assert PanelMember.objects.filter(board=board).count() == 1
@@ -131,7 +131,7 @@ def test_a_service_cannot_be_on_two_open_boards(users, today):
     first, second = upcoming_board(users), upcoming_board(users)
     service = ServiceFactory(delivery_group=users.own)
     services.add_to_agenda(first, service, by=users.osr_manager, today=today)
-    with pytest.raises(Refused, match="already on the agenda of the open board") as refused:
+    with pytest.raises(Refusal, match="already on the agenda of the open board") as refused:
         services.add_to_agenda(second, service, by=users.osr_manager, today=today)
     assert refused.value.status == 409
     assert AgendaItem.objects.filter(service=service).count() == 1
@@ -157,12 +157,12 @@ def test_the_same_service_is_on_a_board_once(users, today):
     board = upcoming_board(users)
     service = ServiceFactory(delivery_group=users.own)
     services.add_to_agenda(board, service, by=users.osr_manager, today=today)
-    with pytest.raises(Refused, match="already on this board's agenda"):
+    with pytest.raises(Refusal, match="already on this board's agenda"):
         services.add_to_agenda(board, service, by=users.osr_manager, today=today)
 
 
 def test_a_board_that_has_met_takes_no_more_services(users, today, held):
-    with pytest.raises(Refused, match="has met"):
+    with pytest.raises(Refusal, match="has met"):
         services.add_to_agenda(
             held.board, ServiceFactory(delivery_group=users.own), by=users.osr_manager, today=today
         )
@@ -181,7 +181,7 @@ def test_a_service_comes_off_the_agenda_only_before_its_outcome(users, today, he
         by=users.osr_manager,
         today=today,
     )
-    with pytest.raises(Refused, match="stays on the agenda"):
+    with pytest.raises(Refusal, match="stays on the agenda"):
         services.remove_from_agenda(held.board, held.service, by=users.osr_manager)
 
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from osr.reviews.decisions import (
+from osr.reviews.board_rules import (
     BoardRecord,
     Condition,
     assessment_errors,

@@ -6,10 +6,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.core import mail
 
+from osr.core.refusals import Refusal
 from osr.readiness.services import readiness_of
 from osr.reviews import services
-from osr.reviews.decisions import Condition
-from osr.reviews.errors import Refused
+from osr.reviews.board_rules import Condition
 from osr.reviews.models import Action, Decision
 
 from .factories import ReviewBoardFactory
@@ -67,7 +67,7 @@ def test_red_leaves_lv5_unmet_and_the_service_must_return(held, users, today):
 
 
 def test_amber_without_a_condition_is_refused_and_nothing_is_saved(held, users, today):
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refusal) as refused:
         record(held, users, today, "amber")
     assert refused.value.errors == {"conditions": ["An amber outcome needs at least one condition"]}
     assert not Decision.objects.exists() and not Action.objects.exists()
@@ -78,14 +78,14 @@ def test_amber_without_a_condition_is_refused_and_nothing_is_saved(held, users, 
 def test_a_bad_condition_saves_neither_the_decision_nor_any_action(held, users, today, owner):
     good = Condition("Add alerting", owner.pk, today + dt.timedelta(days=5))
     bad = Condition("Agree RTO", owner.pk, today - dt.timedelta(days=1))
-    with pytest.raises(Refused, match="Condition 2: its due date cannot be in the past"):
+    with pytest.raises(Refusal, match="Condition 2: its due date cannot be in the past"):
         record(held, users, today, "amber", [good, bad])
     assert not Decision.objects.exists() and not Action.objects.exists()
 
 
 def test_an_outcome_cannot_be_recorded_twice(held, users, today):
     record(held, users, today, "green")
-    with pytest.raises(Refused, match="already recorded") as refused:
+    with pytest.raises(Refusal, match="already recorded") as refused:
         record(held, users, today, "red")
     assert refused.value.status == 409
     assert Decision.objects.count() == 1
@@ -94,16 +94,16 @@ def test_an_outcome_cannot_be_recorded_twice(held, users, today):
 def test_an_outcome_waits_for_the_board_to_meet(users, today, held):
     held.board.starts_at = held.board.starts_at + dt.timedelta(days=10)
     held.board.save()
-    with pytest.raises(Refused, match="record its outcome once it has met"):
+    with pytest.raises(Refusal, match="record its outcome once it has met"):
         record(held, users, today, "green")
 
 
 def test_a_recorded_outcome_never_changes(held, users, today):
     decision = record(held, users, today, "green")
     decision.summary = "Edited"
-    with pytest.raises(Refused, match="never changes"):
+    with pytest.raises(Refusal, match="never changes"):
         decision.save()
-    with pytest.raises(Refused, match="never deleted"):
+    with pytest.raises(Refusal, match="never deleted"):
         decision.delete()
     assert Decision.objects.get().summary == "Summary"
 
@@ -125,7 +125,7 @@ def test_a_correction_is_a_new_decision_that_references_the_one_it_corrects(
 def test_only_the_decision_in_force_can_be_corrected(held, users, today):
     first = record(held, users, today, "green")
     record(held, users, today, "red", corrects=first)
-    with pytest.raises(Refused, match="Only the decision in force"):
+    with pytest.raises(Refusal, match="Only the decision in force"):
         record(held, users, today, "green", corrects=first)
 
 

@@ -7,8 +7,8 @@ import pytest
 from pypdf import PdfReader
 
 from osr.catalogue.models import Dependency
+from osr.core.refusals import Refusal
 from osr.reviews import services
-from osr.reviews.errors import Refused
 from osr.reviews.pack import SECTIONS, assemble_pack
 
 from ..factories import ComponentFactory, ContractFactory, ServiceFactory, SupplierFactory
@@ -89,7 +89,7 @@ def test_the_pack_is_refreshed_until_the_outcome_is_recorded(estate, users, toda
         today=today,
     )
     estate.item.refresh_from_db()
-    with pytest.raises(Refused, match="kept as the board saw it"):
+    with pytest.raises(Refusal, match="kept as the board saw it"):
         services.refresh_pack(estate.item, by=users.osr_manager, today=today)
 
 

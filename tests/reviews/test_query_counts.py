@@ -63,7 +63,7 @@ def test_boards_list_page_and_api_queries_do_not_grow(page, api, users):
         queries(lambda: token.get("/api/v1/review-boards", when="past")),
     ]
     assert many == few
-    assert len(token.get("/api/v1/review-boards", when="past").json()) == 15
+    assert token.get("/api/v1/review-boards", when="past").json()["count"] == 15
 
 
 def test_actions_list_page_and_api_queries_do_not_grow(page, api, users, today):

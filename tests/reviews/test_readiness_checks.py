@@ -11,9 +11,9 @@ from osr.catalogue.models import Service
 from osr.readiness.checks import MET, NOT_MET, registered_checks
 from osr.readiness.facts import ServiceFacts
 from osr.readiness.services import portfolio
-from osr.reviews.decisions import BoardRecord
+from osr.reviews.board_rules import BoardRecord
 from osr.reviews.models import Decision
-from osr.reviews.readiness import (
+from osr.reviews.readiness_checks import (
     BOARD_PASSED,
     REHEARSALS,
     board_flag,

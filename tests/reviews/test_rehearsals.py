@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from osr.core.refusals import Refusal
 from osr.readiness.services import readiness_of
 from osr.reviews import services
-from osr.reviews.errors import Refused
 from osr.reviews.forms import RehearsalForm
 from osr.reviews.models import Action, Finding
 
@@ -60,12 +60,12 @@ def test_a_finding_becomes_an_action_once(users, today, owner):
         owner,
         due,
     )
-    with pytest.raises(Refused, match="already an action") as refused:
+    with pytest.raises(Refusal, match="already an action") as refused:
         services.raise_finding_action(
             finding, owner=owner, due_on=due, by=users.delivery, today=today
         )
     assert refused.value.status == 409
-    with pytest.raises(Refused, match="cannot be in the past"):
+    with pytest.raises(Refusal, match="cannot be in the past"):
         other = Finding.objects.create(rehearsal=rehearsal, description="Other")
         services.raise_finding_action(
             other, owner=owner, due_on=today - dt.timedelta(days=1), by=users.delivery, today=today

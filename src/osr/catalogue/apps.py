@@ -11,9 +11,12 @@ class CatalogueConfig(AppConfig):
 
         from . import audit  # noqa: F401  (registers the models with the audit log)
 
-        register_nav(NavItem(10, "Services", "catalogue:services", ("/services",)))
-        register_nav(NavItem(20, "Delivery groups", "catalogue:groups", ("/delivery-groups",)))
-        register_nav(NavItem(30, "Suppliers", "catalogue:suppliers", ("/suppliers", "/contracts")))
+        # The navigation keeps to one row on a laptop, with room for a long name beside
+        # it: delivery groups, suppliers and contracts are reached from the home page and
+        # from the services and components that name them.
+        register_nav(
+            NavItem(10, "Services", "catalogue:services", ("/services", "/delivery-groups"))
+        )
         register_nav(NavItem(40, "People", "catalogue:people", ("/people", "/teams")))
 
         from osr.core.metrics import register_gauges

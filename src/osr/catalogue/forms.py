@@ -8,6 +8,8 @@ from django import forms
 from django.core.validators import URLValidator
 from django.db.models import Q
 
+from osr.core.forms import DayMonthYearField
+
 from . import models
 from .choices import Phase
 
@@ -119,9 +121,11 @@ class ServiceForm(CatalogueForm):
             "myit_record_url": "MyIT record",
             "support_contact_email": "Support contact email",
         }
+        field_classes = {"live_data_since": DayMonthYearField}
         help_texts = {
             "slug": "Used in web addresses and by other systems, for example waste-tracking. "
             "It cannot be changed later.",
+            "critical_reason": "Needed if the service is critical",
         }
 
     def __init__(self, *args, **kwargs):
@@ -181,6 +185,7 @@ class ContractForm(CatalogueForm):
     class Meta:
         model = models.Contract
         fields = ["supplier", "reference", "start_date", "end_date", "components"]
+        field_classes = {"start_date": DayMonthYearField, "end_date": DayMonthYearField}
 
     def clean(self):
         data = super().clean()
@@ -198,9 +203,17 @@ class ExternalSystemForm(CatalogueForm):
 
 class DependencyForm(CatalogueForm):
     from_service = by_slug(models.Service.objects.all(), label="Service")
-    to_service = by_slug(models.Service.objects.all(), required=False, label="Depends on service")
+    to_service = by_slug(
+        models.Service.objects.all(),
+        required=False,
+        label="Depends on service",
+        help_text="Select either a service or an external system, not both",
+    )
     to_external = by_slug(
-        models.ExternalSystem.objects.all(), required=False, label="Depends on external system"
+        models.ExternalSystem.objects.all(),
+        required=False,
+        label="Depends on external system",
+        help_text="Select either an external system or a service, not both",
     )
 
     class Meta:

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from osr.core.models import TimestampedModel
+from osr.core.refusals import Invalid
+from osr.core.shortcuts import require
 
 from .choices import (
     ComponentKind,
@@ -181,10 +183,15 @@ class Service(TimestampedModel):
 
         Every phase change goes through here. Apps that guard phases (readiness
         gates) register a check in ``phase_hooks``; a refused move raises
-        ``PhaseMoveRefused`` and changes nothing.
+        ``PhaseMoveRefused`` and changes nothing. Only an administrator forces a
+        move past its blockers, and never without a reason.
         """
         if phase not in Phase.values:
-            raise ValueError(f"unknown phase {phase!r}")
+            raise Invalid({"phase": [f"Choose one of: {', '.join(Phase.values)}"]})
+        if force:
+            require(by, "catalogue.force_phase_move", self)
+            if not reason.strip():
+                raise Invalid({"reason": ["Give a reason for forcing the move"]})
         today = timezone.localdate()
         with transaction.atomic():
             locked = Service.objects.select_for_update().get(pk=self.pk)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from osr.core.refusals import Conflicting
 
 
 @dataclass(frozen=True)
@@ -20,17 +22,21 @@ class Blocker:
     reason: str
 
 
-@dataclass
-class PhaseMoveRefused(Exception):
-    """A phase move that a registered check refused, with every blocker."""
+class PhaseMoveRefused(Conflicting):
+    """A phase move that a registered check refused, with every blocker: 409."""
 
-    service_slug: str
-    to_phase: str
-    blockers: list[Blocker] = field(default_factory=list)
-
-    def __str__(self) -> str:
+    def __init__(self, service_slug: str, to_phase: str, blockers: list[Blocker] | None = None):
+        self.service_slug = service_slug
+        self.to_phase = to_phase
+        self.blockers = list(blockers or [])
         listed = "; ".join(f"{b.requirement_id}: {b.reason}" for b in self.blockers)
-        return f"{self.service_slug} cannot move to {self.to_phase}: {listed}"
+        super().__init__(f"{service_slug} cannot move to {to_phase}: {listed}")
+
+    def body(self) -> dict:
+        return {
+            "detail": self.message,
+            "blockers": [{"id": b.requirement_id, "reason": b.reason} for b in self.blockers],
+        }
 
 
 PhaseCheck = Callable[..., list[Blocker]]

@@ -1,4 +1,9 @@
-"""The catalogue's resources: what the generic pages and API serve for each model."""
+"""The catalogue's resources: each model declared once, with everything its generic
+pages and API serve: addresses, list columns, summary, form, filters, schemas and writes.
+
+Adding a model to the catalogue is its model, its form and filter set, and one
+declaration here; ``urls.py`` and ``api.py`` serve every resource in ``ALL``.
+"""
 
 import datetime as dt
 
@@ -6,7 +11,8 @@ from django.db.models import Prefetch
 
 from osr.core.resources import Resource
 
-from . import filters, forms, models
+from . import filters, forms, models, summaries
+from .services import delete_object, save_form
 
 
 def _services():
@@ -17,10 +23,6 @@ def _services():
         "product_manager",
         "data_owner",
     )
-
-
-def _slug(obj):
-    return obj.slug if obj is not None else None
 
 
 SERVICES = Resource(
@@ -35,6 +37,10 @@ SERVICES = Resource(
         "phase_since": (dt.date, lambda s: s.phase_since),
         "url": (str, lambda s: s.get_absolute_url()),
     },
+    url_prefix="service",
+    summary=summaries.service,
+    save=save_form,
+    delete=delete_object,
 )
 
 COMPONENTS = Resource(
@@ -47,6 +53,17 @@ COMPONENTS = Resource(
     ),
     lookup="pk",
     owner_field="service",
+    url_prefix="component",
+    # The list page's columns: (heading, value); the first links to the object.
+    columns=[
+        ("Component", str),
+        ("Kind", lambda c: c.get_kind_display()),
+        ("Hosting", lambda c: c.get_hosting_display()),
+        ("Supplier", lambda c: c.supplier or ""),
+    ],
+    summary=summaries.component,
+    save=save_form,
+    delete=delete_object,
 )
 
 SUPPLIERS = Resource(
@@ -55,6 +72,12 @@ SUPPLIERS = Resource(
     form=forms.SupplierForm,
     filterset=filters.SupplierFilterSet,
     queryset=lambda: models.Supplier.objects.all(),
+    url_prefix="supplier",
+    # The list page's columns: (heading, value); the first links to the object.
+    columns=[("Supplier", str)],
+    summary=summaries.supplier,
+    save=save_form,
+    delete=delete_object,
 )
 
 CONTRACTS = Resource(
@@ -66,6 +89,17 @@ CONTRACTS = Resource(
         Prefetch("components", queryset=models.Component.objects.select_related("service"))
     ),
     lookup="pk",
+    url_prefix="contract",
+    # The list page's columns: (heading, value); the first links to the object.
+    columns=[
+        ("Reference", str),
+        ("Supplier", lambda c: c.supplier),
+        ("Starts", lambda c: f"{c.start_date:%-d %b %Y}"),
+        ("Ends", lambda c: f"{c.end_date:%-d %b %Y}"),
+    ],
+    summary=summaries.contract,
+    save=save_form,
+    delete=delete_object,
 )
 
 EXTERNAL_SYSTEMS = Resource(
@@ -74,6 +108,12 @@ EXTERNAL_SYSTEMS = Resource(
     form=forms.ExternalSystemForm,
     filterset=filters.ExternalSystemFilterSet,
     queryset=lambda: models.ExternalSystem.objects.all(),
+    url_prefix="external_system",
+    # The list page's columns: (heading, value); the first links to the object.
+    columns=[("System", str), ("Description", lambda e: e.description)],
+    summary=summaries.external_system,
+    save=save_form,
+    delete=delete_object,
 )
 
 DEPENDENCIES = Resource(
@@ -86,6 +126,17 @@ DEPENDENCIES = Resource(
     ),
     lookup="pk",
     owner_field="from_service",
+    url_prefix="dependency",
+    list_name="dependencies",
+    # The list page's columns: (heading, value); the first links to the object.
+    columns=[
+        ("Dependency", str),
+        ("Kind", lambda d: d.get_kind_display()),
+        ("Live data", lambda d: "Yes" if d.carries_live_data else "No"),
+    ],
+    summary=summaries.dependency,
+    save=save_form,
+    delete=delete_object,
 )
 
 DELIVERY_GROUPS = Resource(
@@ -97,6 +148,18 @@ DELIVERY_GROUPS = Resource(
         "osr_manager", "live_services_manager"
     ).prefetch_related("members"),
     extra_out={"gaps": (list[str], lambda g: g.gaps)},
+    url_prefix="group",
+    list_name="groups",
+    # The list page's columns: (heading, value); the first links to the object.
+    columns=[
+        ("Delivery group", str),
+        ("OSR manager", lambda g: g.osr_manager or ""),
+        ("Live services manager", lambda g: g.live_services_manager or ""),
+        ("Gaps", lambda g: ", ".join(g.gaps) or "None"),
+    ],
+    summary=summaries.group,
+    save=save_form,
+    delete=delete_object,
 )
 
 TEAMS = Resource(
@@ -108,6 +171,16 @@ TEAMS = Resource(
         "members"
     ),
     owner_field="delivery_group",
+    url_prefix="team",
+    # The list page's columns: (heading, value); the first links to the object.
+    columns=[
+        ("Team", str),
+        ("Kind", lambda t: t.get_kind_display()),
+        ("Delivery group", lambda t: t.delivery_group),
+    ],
+    summary=summaries.team,
+    save=save_form,
+    delete=delete_object,
 )
 
 PEOPLE = Resource(
@@ -118,6 +191,13 @@ PEOPLE = Resource(
     queryset=lambda: models.Person.objects.select_related("user"),
     lookup="pk",
     extra_out={"username": (str | None, lambda p: p.user.username if p.user_id else None)},
+    url_prefix="person",
+    list_name="people",
+    # The list page's columns: (heading, value); the first links to the object.
+    columns=[("Name", str), ("Email", lambda p: p.email), ("Role", lambda p: p.role_title)],
+    summary=summaries.person,
+    save=save_form,
+    delete=delete_object,
 )
 
 ALL = [

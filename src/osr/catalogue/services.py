@@ -10,16 +10,25 @@ from django.db.models import Model, ProtectedError
 from django.forms import ModelForm
 
 from osr.core.audit import acting_as
+from osr.core.refusals import Conflicting
 
 from .models import PhaseChange, Service
 
 
-class InUse(Exception):
+class InUse(Conflicting):
     """An object cannot be deleted while others refer to it."""
 
+    def body(self) -> dict:
+        return {"detail": self.message}
 
-class Conflict(Exception):
-    """A write would duplicate something that must be unique."""
+
+class Conflict(Conflicting):
+    """A write would duplicate something that must be unique (two writers racing)."""
+
+    detail = "Conflicts with another change"
+
+    def __init__(self):
+        super().__init__()
 
 
 def save_form(form: ModelForm, *, by) -> Model:
@@ -34,7 +43,7 @@ def save_form(form: ModelForm, *, by) -> Model:
                 )
     except IntegrityError as error:
         # Two writers racing past the form's uniqueness check end here.
-        raise Conflict(str(error)) from error
+        raise Conflict from error
     return obj
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
@@ -175,53 +174,3 @@ def person(p) -> list[dict]:
             ("User account", p.user.username if p.user_id else "None"),
         ]
     )
-
-
-SUMMARIES: dict[str, Callable[[Any], list[dict]]] = {
-    "service": service,
-    "group": group,
-    "component": component,
-    "supplier": supplier,
-    "contract": contract,
-    "external_system": external_system,
-    "dependency": dependency,
-    "team": team,
-    "person": person,
-}
-
-# Columns of each generic list: (heading, value); the first links to the object.
-COLUMNS: dict[str, list[tuple[str, Callable[[Any], Any]]]] = {
-    "component": [
-        ("Component", str),
-        ("Kind", lambda c: c.get_kind_display()),
-        ("Hosting", lambda c: c.get_hosting_display()),
-        ("Supplier", lambda c: c.supplier or ""),
-    ],
-    "supplier": [("Supplier", str)],
-    "contract": [
-        ("Reference", str),
-        ("Supplier", lambda c: c.supplier),
-        ("Starts", lambda c: f"{c.start_date:%-d %b %Y}"),
-        ("Ends", lambda c: f"{c.end_date:%-d %b %Y}"),
-    ],
-    "external_system": [("System", str), ("Description", lambda e: e.description)],
-    "dependency": [
-        ("Dependency", str),
-        ("Kind", lambda d: d.get_kind_display()),
-        ("Live data", lambda d: "Yes" if d.carries_live_data else "No"),
-    ],
-    "group": [
-        ("Delivery group", str),
-        ("OSR manager", lambda g: g.osr_manager or ""),
-        ("Live services manager", lambda g: g.live_services_manager or ""),
-        ("Gaps", lambda g: ", ".join(g.gaps) or "None"),
-    ],
-    "team": [
-        ("Team", str),
-        ("Kind", lambda t: t.get_kind_display()),
-        ("Delivery group", lambda t: t.delivery_group),
-    ],
-    "person": [("Name", str), ("Email", lambda p: p.email), ("Role", lambda p: p.role_title)],
-}
-
-__all__ = ["SUMMARIES", "COLUMNS"]

@@ -1,69 +1,60 @@
+"""The catalogue's pages: the five generic pages of every resource, some specialised."""
+
 from django.urls import path
+from django.views import View
+
+from osr.core.generic_views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+)
+from osr.core.resources import Resource
 
 from . import resources, views
 
 app_name = "catalogue"
 
+# Pages that show more than the generic ones, by resource.
+SPECIAL: dict[Resource, dict[str, type[View]]] = {
+    resources.SERVICES: {
+        "list": views.ServiceList,
+        "detail": views.ServiceDetail,
+        "edit": views.ServiceEdit,
+    },
+    resources.DELIVERY_GROUPS: {"detail": views.GroupDetail},
+}
 
-def crud(
-    segment: str,
-    prefix: str,
-    list_view,
-    detail_view,
-    edit_view,
-    delete_view,
-    *,
-    key="slug:key",
-    list_name="",
-):
+GENERIC = {
+    "list": (ObjectListView, {"template_name": "catalogue/object_list.html"}),
+    "detail": (ObjectDetailView, {"template_name": "layouts/detail.html"}),
+    "edit": (ObjectEditView, {}),
+    "delete": (ObjectDeleteView, {}),
+}
+
+
+def pages_of(resource) -> list:
+    """The list, add, detail, edit and delete pages of a resource, named as it says."""
+    key = "slug:key" if resource.lookup == "slug" else "int:key"
+
+    def view(kind: str):
+        special = SPECIAL.get(resource, {}).get(kind)
+        if special is not None:
+            return special.as_view(resource=resource)
+        generic, options = GENERIC[kind]
+        return generic.as_view(resource=resource, **options)
+
+    prefix, segment = resource.url_prefix, resource.path
     return [
-        path(f"{segment}", list_view.as_view(), name=list_name or f"{prefix}s"),
-        path(f"{segment}/add", edit_view.as_view(), name=f"{prefix}_add"),
-        path(f"{segment}/<{key}>", detail_view.as_view(), name=prefix),
-        path(f"{segment}/<{key}>/edit", edit_view.as_view(), name=f"{prefix}_edit"),
-        path(f"{segment}/<{key}>/delete", delete_view.as_view(), name=f"{prefix}_delete"),
+        path(segment, view("list"), name=resource.list_name or f"{prefix}s"),
+        path(f"{segment}/add", view("edit"), name=f"{prefix}_add"),
+        path(f"{segment}/<{key}>", view("detail"), name=prefix),
+        path(f"{segment}/<{key}>/edit", view("edit"), name=f"{prefix}_edit"),
+        path(f"{segment}/<{key}>/delete", view("delete"), name=f"{prefix}_delete"),
     ]
 
 
-def generic(resource, prefix: str, list_name: str = ""):
-    key = "slug:key" if resource.lookup == "slug" else "int:key"
-    return crud(
-        resource.path,
-        prefix,
-        *views.views_for(resource, prefix, list_name),
-        key=key,
-        list_name=list_name,
-    )
-
-
-group_list, _, group_edit, group_delete = views.views_for(
-    resources.DELIVERY_GROUPS, "group", "groups"
-)
-
 urlpatterns = [
-    *crud(
-        "services",
-        "service",
-        views.ServiceList,
-        views.ServiceDetail,
-        views.ServiceEdit,
-        views.ServiceDelete,
-    ),
     path("services/<slug:key>/phase", views.ServicePhase.as_view(), name="service_phase"),
-    *crud(
-        "delivery-groups",
-        "group",
-        group_list,
-        views.GroupDetail,
-        group_edit,
-        group_delete,
-        list_name="groups",
-    ),
-    *generic(resources.COMPONENTS, "component"),
-    *generic(resources.SUPPLIERS, "supplier"),
-    *generic(resources.CONTRACTS, "contract"),
-    *generic(resources.EXTERNAL_SYSTEMS, "external_system"),
-    *generic(resources.DEPENDENCIES, "dependency", "dependencies"),
-    *generic(resources.TEAMS, "team"),
-    *generic(resources.PEOPLE, "person", "people"),
+    *(page for resource in resources.ALL for page in pages_of(resource)),
 ]

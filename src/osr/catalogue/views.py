@@ -1,23 +1,22 @@
-"""Catalogue pages: each a short subclass of a generic page, plus phase moves."""
+"""Catalogue pages with more than the generic ones: services, delivery groups, phase moves."""
 
 from __future__ import annotations
 
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from osr.core.generic_views import (
-    ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
     ResourceView,
 )
+from osr.core.refusals import Refusal, show_on
 
 from . import resources, services
 from .choices import PHASE_ORDER, Phase
@@ -25,64 +24,20 @@ from .forms import PhaseForm
 from .models import Component, Contract, Service
 from .panels import service_panels
 from .phase_hooks import PhaseMoveRefused
-from .summaries import COLUMNS, SUMMARIES
-
-
-def views_for(resource, prefix: str, list_name: str = ""):
-    """The generic pages of a resource, bound to the catalogue's operations."""
-    attrs = {"resource": resource, "url_prefix": prefix, "list_name": list_name}
-    list_view = type(
-        f"{prefix}List",
-        (ObjectListView,),
-        attrs
-        | {
-            "template_name": "catalogue/object_list.html",
-            "extra_context": lambda self: {"columns": COLUMNS[prefix]},
-        },
-    )
-    detail_view = type(
-        f"{prefix}Detail",
-        (ObjectDetailView,),
-        attrs
-        | {
-            "template_name": "layouts/detail.html",
-            "extra_context": lambda self, obj: {"rows": SUMMARIES[prefix](obj)},
-        },
-    )
-    edit_view = type(
-        f"{prefix}Edit", (ObjectEditView,), attrs | {"save": staticmethod(services.save_form)}
-    )
-    delete_view = type(
-        f"{prefix}Delete",
-        (ObjectDeleteView,),
-        attrs | {"delete": staticmethod(services.delete_object), "in_use": services.InUse},
-    )
-    return list_view, detail_view, edit_view, delete_view
 
 
 class ServiceList(ObjectListView):
     resource = resources.SERVICES
-    url_prefix = "service"
     template_name = "catalogue/service_list.html"
 
 
 class ServiceEdit(ObjectEditView):
     resource = resources.SERVICES
-    url_prefix = "service"
     template_name = "catalogue/service_form.html"
-    save = staticmethod(services.save_form)
-
-
-class ServiceDelete(ObjectDeleteView):
-    resource = resources.SERVICES
-    url_prefix = "service"
-    delete = staticmethod(services.delete_object)
-    in_use = services.InUse
 
 
 class ServiceDetail(ObjectDetailView):
     resource = resources.SERVICES
-    url_prefix = "service"
     template_name = "catalogue/service_detail.html"
 
     def extra_context(self, obj: Service) -> dict:
@@ -101,7 +56,7 @@ class ServiceDetail(ObjectDetailView):
         )
         may_change = self.may("change", obj)
         return {
-            "rows": SUMMARIES["service"](obj),
+            "rows": ObjectDetailView.extra_context(self, obj)["rows"],
             "components": components,
             "contracts": sorted(
                 {c for comp in components for c in comp.contracts.all()}, key=lambda c: c.reference
@@ -126,7 +81,6 @@ class ServicePhase(ResourceView):
     """Move a service to another phase, showing every blocker when refused."""
 
     resource = resources.SERVICES
-    url_prefix = "service"
 
     def get(self, request, key):
         service = self.get_object(key)
@@ -138,32 +92,30 @@ class ServicePhase(ResourceView):
         self.require("move", service)
         form = PhaseForm(data=request.POST)
         blockers = []
+        status = 422
         if form.is_valid():
-            force = request.POST.get("force") == "on"
-            if force and not request.user.has_perm("catalogue.force_phase_move", service):
-                raise PermissionDenied
-            if force and not form.cleaned_data["reason"].strip():
-                form.add_error("reason", "Give a reason for forcing the move")
+            try:
+                services.move_service(
+                    service,
+                    form.cleaned_data["phase"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    force=request.POST.get("force") == "on",
+                )
+            except PhaseMoveRefused as refused:
+                blockers = refused.blockers
+                form.add_error(
+                    "phase", f"{service} cannot move to {Phase(refused.to_phase).label} yet"
+                )
+            except Refusal as refusal:
+                show_on(form, refusal)
+                status = refusal.status
             else:
-                try:
-                    services.move_service(
-                        service,
-                        form.cleaned_data["phase"],
-                        by=request.user,
-                        reason=form.cleaned_data["reason"],
-                        force=force,
-                    )
-                except PhaseMoveRefused as refused:
-                    blockers = refused.blockers
-                    form.add_error(
-                        "phase", f"{service} cannot move to {Phase(refused.to_phase).label} yet"
-                    )
-                else:
-                    messages.success(
-                        request, f"{service} moved to {Phase(service.phase).label.lower()}"
-                    )
-                    return redirect(service.get_absolute_url())
-        return self.show(service, form, blockers=blockers, status=422)
+                messages.success(
+                    request, f"{service} moved to {Phase(service.phase).label.lower()}"
+                )
+                return redirect(service.get_absolute_url())
+        return self.show(service, form, blockers=blockers, status=status)
 
     @staticmethod
     def next_phase(service: Service) -> str:
@@ -172,6 +124,8 @@ class ServicePhase(ResourceView):
 
     def show(self, service, form, blockers=(), status=200):
         context = self.base_context(
+            crumb_of=service,
+            here="Change phase",
             title=f"Change the phase of {service}",
             object=service,
             form=form,
@@ -184,8 +138,6 @@ class ServicePhase(ResourceView):
 
 class GroupDetail(ObjectDetailView):
     resource = resources.DELIVERY_GROUPS
-    url_prefix = "group"
-    list_name = "groups"
     template_name = "catalogue/group_detail.html"
 
     def extra_context(self, obj) -> dict:
@@ -193,7 +145,7 @@ class GroupDetail(ObjectDetailView):
         for service in obj.services.select_related("delivery_team").order_by("name"):
             by_phase[service.phase].append(service)
         return {
-            "rows": SUMMARIES["group"](obj),
+            "rows": ObjectDetailView.extra_context(self, obj)["rows"],
             "by_phase": [(Phase(p).label, items) for p, items in by_phase.items()],
             "teams": obj.teams.all(),
             "add_service_url": reverse("catalogue:service_add") + f"?delivery_group={obj.slug}",

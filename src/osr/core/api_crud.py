@@ -6,99 +6,40 @@ rule is never written twice; permissions come from the ``rules`` registry.
 
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Header, Query, Router, Schema, Status
-from pydantic import Field, create_model
+from django.http import Http404, HttpResponse
+from ninja import Header, Router, Schema, Status
 
 from .concurrency import check_if_match, etag_of
+from .paging import Shown, paginated
+from .refusals import ALL, Conflicting, invalid
 from .resources import (
     DatabaseId,
     Resource,
     defaults_of,
     form_data_of,
-    input_schema,
     output_of,
-    output_schema,
 )
+from .shortcuts import require
 
-
-class FieldErrors(Exception):
-    """Input that failed validation: answered 422 with a message for each field."""
-
-    def __init__(self, errors: dict[str, list[str]], status: int = 422):
-        super().__init__("invalid input")
-        self.errors = errors
-        self.status = status
-
-
-class Duplicate(Exception):
-    """A unique slug, reference or dependency already exists: answered 409."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("duplicate")
-        self.errors = errors
-
-
-class PageParams(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=settings.OSR_API_MAX_PAGE_SIZE)
-
-
-def page_of(request: HttpRequest, queryset, page: int, page_size: int) -> dict[str, Any]:
-    """One page of a list in a stable order, with links to its neighbours.
-
-    Counting and paging read primary keys only, so that a deep page skips its
-    predecessors in an index rather than building (and de-duplicating) every
-    full row before it; the page's own rows are then loaded by key, in the same
-    query.
-    """
-    count = queryset.values("pk").count()
-    start = (page - 1) * page_size
-    # A page past the end is empty; asking the database would overflow its offset.
-    rows = (
-        list(queryset.filter(pk__in=queryset.values("pk")[start : start + page_size]))
-        if start < count
-        else []
-    )
-
-    def link(number: int) -> str:
-        params = request.GET.copy()
-        params["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-    return {
-        "count": count,
-        "next": link(page + 1) if start + page_size < count else None,
-        "previous": link(page - 1) if page > 1 else None,
-        "rows": rows,
-    }
+ALREADY_EXISTS = "Already exists"
 
 
 def validated_form(resource: Resource, data: dict[str, Any], instance: Model | None = None):
-    """The resource's form bound to data, or FieldErrors / Duplicate."""
+    """The resource's form bound to data; refused as invalid, or as a duplicate (409)."""
     form = resource.form(data=data, instance=instance)
     if not form.is_valid():
-        errors = {
-            name: [str(e.message) % (e.params or {}) for e in errs]
-            for name, errs in form.errors.as_data().items()
-        }
         codes = {e.code for errs in form.errors.as_data().values() for e in errs}
         if codes & {"unique", "unique_together"}:
-            raise Duplicate(errors)
-        raise FieldErrors(errors)
+            raise Conflicting(invalid(form).errors, detail=ALREADY_EXISTS)
+        raise invalid(form)
     duplicate = getattr(form, "duplicate", None)
     if duplicate is not None and duplicate():
-        raise Duplicate({"__all__": [f"This {resource.singular} is already recorded"]})
+        raise Conflicting(
+            {ALL: [f"This {resource.singular} is already recorded"]}, detail=ALREADY_EXISTS
+        )
     return form
-
-
-def require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(f"You may not {perm.split('.')[1].replace('_', ' ')}")
 
 
 class ErrorOut(Schema):
@@ -117,40 +58,31 @@ def get_object(resource: Resource, key: str | int, *, lock: bool = False) -> Mod
         raise Http404(f"No {resource.singular} {key}") from error
 
 
-def crud_router(resource: Resource, *, save, delete, tags: list[str]) -> Router:
+def crud_router(resource: Resource) -> Router:
     """A ninja router with the five operations of a resource.
 
-    ``save(form, by=user)`` and ``delete(obj, by=user)`` are the app's own
-    operations, the same ones its pages call.
+    Writes go through the resource's ``save(form, by=user)`` and
+    ``delete(obj, by=user)``, the same operations its pages call.
     """
-    router = Router(tags=tags)
-    Out = output_schema(resource)
-    In = input_schema(resource, partial=False)
-    Patch = input_schema(resource, partial=True)
+    router = Router(tags=[resource.plural.capitalize()])
+    save, delete = resource.save, resource.delete
+    assert save is not None and delete is not None, f"{resource.path} declares no writes"
+    Out, In, Patch = resource.schema_out, resource.schema_in, resource.schema_patch
     key_type = str if resource.lookup == "slug" else DatabaseId
-
-    PageOut = create_model(
-        f"{resource.model.__name__}Page",
-        count=(int, ...),
-        next=(str | None, ...),
-        previous=(str | None, ...),
-        results=(list[Out], ...),  # type: ignore[valid-type]
-    )
 
     @router.get(
         "",
-        response=PageOut,
+        response=list[Out],  # type: ignore[valid-type]
         summary=f"List {resource.plural}",
         operation_id=f"list_{resource.model_name}",
     )
-    def list_objects(request, paging: Query[PageParams]):
+    @paginated
+    def list_objects(request):
         require(request, resource.perm("view"))
         filters = resource.filterset(data=request.GET, queryset=resource.queryset())
         if not filters.is_valid():
-            raise FieldErrors({k: [str(m) for m in v] for k, v in filters.errors.items()})
-        page = page_of(request, filters.qs, paging.page, paging.page_size)
-        page["results"] = [output_of(resource, obj) for obj in page.pop("rows")]
-        return page
+            raise invalid(filters.form)
+        return Shown(filters.qs, lambda rows: [output_of(resource, obj) for obj in rows])
 
     @router.post(
         "",
@@ -225,5 +157,4 @@ def crud_router(resource: Resource, *, save, delete, tags: list[str]) -> Router:
         response["ETag"] = etag_of(representation)
         return representation
 
-    router.output_schema = Out  # type: ignore[attr-defined]
     return router

@@ -9,8 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from . import oidc  # noqa: F401 (registers its system check and audit)
         from .auditchain import connect as seal_audit_entries
-        from .navigation import NavItem, register_nav
 
         seal_audit_entries()
-
-        register_nav(NavItem(90, "Audit trail", "core:audit", ("/audit",)))
+        # The audit trail has no place in the navigation, which keeps to one row on a
+        # laptop: the home page links to it, and each object's page to its own history.

@@ -12,17 +12,28 @@ from typing import Any
 
 from django.core import signing
 
+from .refusals import Refusal
 
-class PreconditionRequired(Exception):
+
+class PreconditionRequired(Refusal):
     """A PATCH or DELETE without ``If-Match``: answered 428."""
 
+    status = 428
+    detail = "Send the object's current ETag in If-Match (read it with GET first)"
 
-class PreconditionFailed(Exception):
+
+class PreconditionFailed(Refusal):
     """``If-Match`` names a version that is no longer current: answered 412."""
 
+    status = 412
+    detail = "The object has changed since you read it; read it again and retry"
+
     def __init__(self, current: str):
-        super().__init__("stale")
+        super().__init__()
         self.current = current
+
+    def headers(self) -> dict[str, str]:
+        return {"ETag": self.current}
 
 
 def etag_of(representation: dict[str, Any]) -> str:

@@ -4,10 +4,14 @@ The same id is in the logs and in any audit entries the request wrote, so
 support can find exactly what went wrong.
 """
 
+import logging
+
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from .logging import request_id
+
+log = logging.getLogger(__name__)
 
 PAGES = {
     400: ("Sorry, there is a problem with the request", "OSR could not understand the request."),
@@ -31,7 +35,15 @@ def error_page(request, status: int) -> HttpResponse:
         "request_id": getattr(request, "id", "") or request_id.get(),
         "nonce": getattr(request, "csp_nonce", ""),
     }
-    return HttpResponse(render_to_string("errors/error.html", context), status=status)
+    try:
+        # The site's layout, so the person keeps the header, their navigation and the footer.
+        page = render_to_string("errors/page.html", context, request=request)
+    except Exception:
+        # The layout reads the session, the user and their roles: when what failed is the
+        # database, the standalone page, which needs none of them, still says what happened.
+        log.warning("the error page fell back to the standalone layout", exc_info=True)
+        page = render_to_string("errors/error.html", context)
+    return HttpResponse(page, status=status)
 
 
 def bad_request(request, exception=None):

@@ -10,16 +10,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
 from .concurrency import edit_conflict, version_token
+from .refusals import Refusal
 from .resources import Resource, form_data_of
+from .shortcuts import crumbs, get_or_404, require
 
 
 def page_number(request: HttpRequest) -> int:
@@ -30,42 +31,42 @@ def page_number(request: HttpRequest) -> int:
 
 
 class ResourceView(View):
-    resource: Resource
+    """A page of a resource, given as ``as_view(resource=...)`` or by a subclass."""
+
+    # Given by a subclass or by as_view(resource=...), which accepts only attributes.
+    resource: Resource = None  # type: ignore[assignment]
     template_name: str = ""
-    url_prefix: str = ""  # the URL names: "<prefix>s", "<prefix>", "<prefix>_edit", …
-    list_name: str = ""  # the list's URL name where it is not "<prefix>s"
 
     def url_for(self, kind: str, obj=None) -> str:
-        list_name = self.list_name or f"{self.url_prefix}s"
-        name = {"list": list_name, "detail": self.url_prefix}.get(kind, f"{self.url_prefix}_{kind}")
-        app = self.resource.app_label
-        args = [self.resource.key_of(obj)] if obj is not None else []
-        return reverse(f"{app}:{name}", args=args)
+        return self.resource.url(kind, obj)
 
     def get_object(self, key, lock: bool = False):
         queryset = self.resource.queryset()
         if lock:
             queryset = queryset.select_for_update(of=("self",))
-        try:
-            return queryset.get(**{self.resource.lookup: key})
-        except (self.resource.model.DoesNotExist, ValueError) as error:  # type: ignore[attr-defined]
-            raise Http404(f"No {self.resource.singular} {key}") from error
+        return get_or_404(queryset, **{self.resource.lookup: key})
 
     def require(self, action: str, obj=None) -> None:
-        if not self.request.user.has_perm(self.resource.perm(action), obj):
-            raise PermissionDenied
+        require(self.request, self.resource.perm(action), obj)
 
     def may(self, action: str, obj=None) -> bool:
         return self.request.user.has_perm(self.resource.perm(action), obj)
 
-    def base_context(self, **extra) -> dict[str, Any]:
+    def base_context(self, *, crumb_of=None, here: str = "", **extra) -> dict[str, Any]:
+        """What every page of the resource shows; ``crumb_of`` and ``here`` end the breadcrumbs.
+
+        A page about one object (edit, delete, change phase) leads back through the
+        object itself, and names the page it is (``here``) without a link.
+        """
+        trail = [(self.resource.plural.capitalize(), self.url_for("list"))]
+        if crumb_of is not None:
+            trail.append((str(crumb_of), self.url_for("detail", crumb_of)))
+        if here:
+            trail.append((here, ""))
         context = {
             "singular": self.resource.singular,
             "plural": self.resource.plural,
-            "breadcrumbs": [
-                {"text": "Home", "href": "/"},
-                {"text": self.resource.plural.capitalize(), "href": self.url_for("list")},
-            ],
+            "breadcrumbs": crumbs(*trail),
         }
         context.update(extra)
         return context
@@ -92,7 +93,7 @@ class ObjectListView(ResourceView):
         return render(request, self.template_name, context)
 
     def extra_context(self) -> dict[str, Any]:
-        return {}
+        return {"columns": self.resource.columns}
 
 
 class ObjectDetailView(ResourceView):
@@ -113,14 +114,13 @@ class ObjectDetailView(ResourceView):
         return render(request, self.template_name, context)
 
     def extra_context(self, obj) -> dict[str, Any]:
-        return {}
+        return {"rows": self.resource.summary(obj) if self.resource.summary else []}
 
 
 class ObjectEditView(ResourceView):
     """Create (no key) or edit (a key) through the resource's form."""
 
     template_name = "layouts/form.html"
-    save: Any = None  # the app's save operation: save(form, by=user)
 
     def setup_object(self, key, lock: bool = False):
         if key is None:
@@ -164,7 +164,7 @@ class ObjectEditView(ResourceView):
             if duplicate is not None and duplicate():
                 form.add_error(None, f"This {self.resource.singular} is already recorded")
             else:
-                saved = type(self).save(form, by=request.user)
+                saved = self.resource.save(form, by=request.user)  # type: ignore[misc]
                 messages.success(request, f"{self.resource.singular.capitalize()} ‘{saved}’ saved")
                 return redirect(self.url_for("detail", saved))
         return self.show(form, obj, status=422 if form.errors else 200, version=version)
@@ -178,6 +178,8 @@ class ObjectEditView(ResourceView):
     def show(self, form, obj, status: int = 200, changed=None, version=None) -> HttpResponse:
         title = f"Edit {obj}" if obj else f"Add a {self.resource.singular}"
         context = self.base_context(
+            crumb_of=obj,
+            here="Edit" if obj else "",
             title=title,
             form=form,
             object=obj,
@@ -191,8 +193,6 @@ class ObjectEditView(ResourceView):
 
 class ObjectDeleteView(ResourceView):
     template_name = "layouts/confirm.html"
-    delete: Any = None  # the app's delete operation: delete(obj, by=user)
-    in_use = Exception
 
     def get(self, request, key, **kwargs) -> HttpResponse:
         obj = self.get_object(key)
@@ -203,14 +203,16 @@ class ObjectDeleteView(ResourceView):
         obj = self.get_object(key)
         self.require("delete", obj)
         try:
-            type(self).delete(obj, by=request.user)
-        except self.in_use as error:
-            return self.show(obj, error=str(error), status=409)
+            self.resource.delete(obj, by=request.user)  # type: ignore[misc]
+        except Refusal as refusal:  # still in use, say
+            return self.show(obj, error=refusal.message, status=refusal.status)
         messages.success(request, f"{self.resource.singular.capitalize()} ‘{obj}’ deleted")
         return redirect(self.url_for("list"))
 
     def show(self, obj, error: str = "", status: int = 200) -> HttpResponse:
         context = self.base_context(
+            crumb_of=obj,
+            here="Delete",
             title=f"Are you sure you want to delete {obj}?",
             error=error,
             cancel_url=self.url_for("detail", obj),

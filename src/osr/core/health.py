@@ -1,17 +1,20 @@
 """Liveness and readiness probes for the platform that runs OSR."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 
+@login_not_required
 @require_GET
 def healthz(request):
     """The process is alive and serving requests."""
     return JsonResponse({"status": "ok"})
 
 
+@login_not_required
 @require_GET
 def readyz(request):
     """The database answers and every migration is applied."""

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from .navigation import nav_items
-from .roles import ROLES, roles_of
+from .roles import ROLES, is_administrator, roles_of
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -56,6 +56,7 @@ def environment(**options) -> Environment:
         query=query,
         get_messages=get_messages,
         roles_of=roles_of,
+        is_administrator=is_administrator,
         nav_items=nav_items,
         ROLES=ROLES,
         DEBUG=settings.DEBUG,

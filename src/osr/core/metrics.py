@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseForbidden
 from django.views.decorators.http import require_GET
@@ -88,6 +89,8 @@ class MetricsMiddleware:
         return response
 
 
+# Open to the platform's scraper, which has no session: the token below is its check.
+@login_not_required
 @require_GET
 def metrics(request):
     """The Prometheus exposition; behind a bearer token when OSR_METRICS_TOKEN is set."""

@@ -22,6 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
 from django.core import checks
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
@@ -30,6 +31,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import (
@@ -326,6 +328,7 @@ def _refuse(request, reason: str) -> HttpResponseRedirect:
 GENERIC_FAILURE = "Signing in with Microsoft did not work. Try again, or ask the OSR team for help."
 
 
+@method_decorator(login_not_required, name="dispatch")
 class AuthenticateView(OIDCAuthenticationRequestView):
     """Send the browser to Microsoft to sign in."""
 
@@ -350,6 +353,7 @@ class AuthenticateView(OIDCAuthenticationRequestView):
             return _refuse(request, GENERIC_FAILURE)
 
 
+@method_decorator(login_not_required, name="dispatch")
 class CallbackView(OIDCAuthenticationCallbackView):
     """Microsoft sends the browser back here with a code to exchange for an ID token."""
 

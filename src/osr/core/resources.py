@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 from pydantic import Field, create_model
 
 
-@dataclass
+@dataclass(eq=False)  # each declaration is itself: compared, and hashed, by identity
 class Resource:
     """How one model is listed, shown, validated and guarded."""
 
@@ -32,7 +34,38 @@ class Resource:
     # is checked without an object.
     owner_field: str | None = None
     extra_out: dict[str, tuple[Any, Callable[[Any], Any]]] = field(default_factory=dict)
-    list_columns: list[tuple[str, Callable[[Any], Any]]] = field(default_factory=list)
+    # Its pages: URL names "<url_prefix>s" (or ``list_name``), "<url_prefix>",
+    # "<url_prefix>_add", "_edit" and "_delete" in the model's app.
+    url_prefix: str = ""
+    list_name: str = ""
+    columns: list[tuple[str, Callable[[Any], Any]]] = field(default_factory=list)
+    summary: Callable[[Any], list[dict]] | None = None  # the detail page's rows
+    # The app's write operations, the same for pages and API: save(form, by=user)
+    # and delete(obj, by=user).
+    save: Callable[..., Model] | None = None
+    delete: Callable[..., None] | None = None
+
+    def url(self, kind: str, obj=None) -> str:
+        """The address of one of its pages: "list", "detail", "add", "edit" or "delete"."""
+        names = {"list": self.list_name or f"{self.url_prefix}s", "detail": self.url_prefix}
+        name = names.get(kind, f"{self.url_prefix}_{kind}")
+        args = [self.key_of(obj)] if obj is not None else []
+        return reverse(f"{self.app_label}:{name}", args=args)
+
+    @cached_property
+    def schema_out(self):
+        """The pydantic schema of an object in API answers."""
+        return output_schema(self)
+
+    @cached_property
+    def schema_in(self):
+        """The pydantic schema of a create body."""
+        return input_schema(self, partial=False)
+
+    @cached_property
+    def schema_patch(self):
+        """The pydantic schema of an update body: every field optional."""
+        return input_schema(self, partial=True)
 
     @property
     def app_label(self) -> str:

@@ -39,6 +39,18 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     return cached
 
 
+def is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether a user administers OSR: a superuser, or in the admin role.
+
+    The admin role makes a user staff (``assign_role``), and only staff may enter
+    Django's admin, so the role is looked up for staff alone: other people's pages
+    cost no extra query.
+    """
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(getattr(user, "is_staff", False)) and ADMIN in roles_of(user)
+
+
 def assign_role(user, role: str) -> None:
     """Put a user in exactly one role group."""
     if role not in ROLES:

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -58,6 +59,7 @@ class SignInView(auth_views.LoginView):
         return self.render_to_response(self.get_context_data(form=form), status=422)
 
 
+@login_not_required
 def admin_sign_in(request):
     """The admin site signs in through OSR's own sign-in page, and its limits."""
     if request.user.is_authenticated:
@@ -71,8 +73,10 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
+@login_not_required
 @require_GET
 def home(request):
+    # The start page says what OSR is, to anyone, and offers to sign in.
     return render(request, "core/home.html", {"title": "Operational Service Readiness"})
 
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Header, Router, Schema, Status
+from ninja import Field, Header, Router, Schema, Status
 
 from osr.catalogue.models import Service
-from osr.core.api_crud import ErrorOut, FieldErrors, require
+from osr.core.answers import With
+from osr.core.api_crud import ErrorOut
 from osr.core.concurrency import check_if_match, etag_of
+from osr.core.paging import paginated
+from osr.core.refusals import Invalid
+from osr.core.shortcuts import require
 from osr.myit.views import record_url
 
 from . import services
@@ -30,14 +35,22 @@ class IntegrationIn(Schema):
 
 
 class IntegrationOut(Schema):
-    id: UUID
+    id: UUID = Field(alias="public_id")
     host: str
     name: str
     component: str | None
     hook_url: str
     created: datetime
     last_delivery_at: datetime | None
-    changes_raised: int
+    changes_raised: int = Field(alias="raised")
+
+    @staticmethod
+    def resolve_component(integration: Integration) -> str | None:
+        return integration.component.name if integration.component else None
+
+    @staticmethod
+    def resolve_hook_url(integration: Integration, context: dict[str, Any]) -> str:
+        return context["request"].build_absolute_uri(integration.hook_path)
 
 
 class IntegrationCreatedOut(IntegrationOut):
@@ -54,7 +67,7 @@ class ChangeModelOut(Schema):
     standard_template_sys_id: str
 
 
-class ChangeOut(Schema):
+class CodeHostChangeOut(Schema):
     id: int
     host: str
     integration: str | None
@@ -71,22 +84,24 @@ class ChangeOut(Schema):
     myit_url: str
     message: str
 
+    @staticmethod
+    def resolve_integration(change: ChangeRequest) -> str | None:
+        return str(change.integration) if change.integration else None
 
-def _errors(form) -> FieldErrors:
-    return FieldErrors({name: list(errors) for name, errors in form.errors.items()})
+    @staticmethod
+    def resolve_myit_url(change: ChangeRequest) -> str:
+        return record_url("change_request", change.myit_sys_id)
 
 
-def _integration_out(request, i: Integration, raised: int = 0) -> dict:
-    return {
-        "id": i.public_id,
-        "host": i.host,
-        "name": i.name,
-        "component": i.component.name if i.component else None,
-        "hook_url": request.build_absolute_uri(i.hook_path),
-        "created": i.created,
-        "last_delivery_at": i.last_delivery_at,
-        "changes_raised": raised,
-    }
+def _errors(form) -> Invalid:
+    return Invalid({name: list(errors) for name, errors in form.errors.items()})
+
+
+def _raised_counted(integrations):
+    """Integrations with ``raised``: how many changes each has raised in MyIT."""
+    return integrations.annotate(
+        raised=Count("changes", filter=Q(changes__status=ChangeStatus.RAISED))
+    )
 
 
 @router.get(
@@ -94,15 +109,11 @@ def _integration_out(request, i: Integration, raised: int = 0) -> dict:
     response=list[IntegrationOut],
     summary="Code hosts linked to a service",
 )
+@paginated
 def list_integrations(request, slug: str):
     service = get_object_or_404(Service, slug=slug)
     require(request, "devtools.view_integration", service)
-    linked = (
-        Integration.objects.filter(service=service)
-        .select_related("component")
-        .annotate(raised=Count("changes", filter=Q(changes__status=ChangeStatus.RAISED)))
-    )
-    return [_integration_out(request, i, i.raised) for i in linked]
+    return _raised_counted(Integration.objects.filter(service=service).select_related("component"))
 
 
 @router.post(
@@ -123,17 +134,17 @@ def create_integration(request, slug: str, body: IntegrationIn):
         component=form.cleaned_data["component"],
         by=request.user,
     )
-    return Status(201, _integration_out(request, integration) | {"secret": secret})
+    # A new integration has raised nothing yet.
+    return Status(201, With(integration, raised=0, secret=secret))
 
 
-def _shown(request, integration: Integration) -> dict:
-    raised = integration.changes.filter(status=ChangeStatus.RAISED).count()
-    return _integration_out(request, integration, raised)
+def _shown(request, integration: Integration) -> IntegrationOut:
+    return IntegrationOut.model_validate(integration, context={"request": request})
 
 
 def _linked(slug: str, integration_id: UUID) -> Integration:
     return get_object_or_404(
-        Integration.objects.select_related("service", "component"),
+        _raised_counted(Integration.objects.select_related("service", "component")),
         service__slug=slug,
         public_id=integration_id,
     )
@@ -148,7 +159,7 @@ def read_integration(request, response: HttpResponse, slug: str, integration_id:
     integration = _linked(slug, integration_id)
     require(request, "devtools.view_integration", integration.service)
     shown = _shown(request, integration)
-    response["ETag"] = etag_of(shown)
+    response["ETag"] = etag_of(shown.model_dump())
     return shown
 
 
@@ -166,7 +177,7 @@ def delete_integration(
 ):
     integration = _linked(slug, integration_id)
     require(request, "devtools.delete_integration", integration.service)
-    check_if_match(if_match, etag_of(_shown(request, integration)))
+    check_if_match(if_match, etag_of(_shown(request, integration).model_dump()))
     services.delete_integration(integration, by=request.user)
     return Status(204, None)
 
@@ -177,8 +188,7 @@ def delete_integration(
 def get_change_model(request, slug: str):
     service = get_object_or_404(Service, slug=slug)
     require(request, "catalogue.view_service", service)
-    model = ChangeModel.objects.filter(service=service).first() or ChangeModel(service=service)
-    return {"route": model.route, "standard_template_sys_id": model.standard_template_sys_id}
+    return ChangeModel.objects.filter(service=service).first() or ChangeModel(service=service)
 
 
 @router.put(
@@ -193,41 +203,21 @@ def put_change_model(request, slug: str, body: ChangeModelIn):
     form = ChangeModelForm(body.dict(), instance=instance)
     if not form.is_valid():
         raise _errors(form)
-    model = services.save_change_model(
+    return services.save_change_model(
         service,
         route=form.cleaned_data["route"],
         template_sys_id=form.cleaned_data["standard_template_sys_id"],
         by=request.user,
     )
-    return {"route": model.route, "standard_template_sys_id": model.standard_template_sys_id}
 
 
 @router.get(
     "/services/{slug}/changes",
-    response=list[ChangeOut],
+    response=list[CodeHostChangeOut],
     summary="Changes raised in MyIT from a service's developer tooling, newest first",
 )
-def list_changes(request, slug: str, limit: int = 50):
+@paginated
+def list_changes(request, slug: str):
     service = get_object_or_404(Service, slug=slug)
     require(request, "devtools.view_changerequest", service)
-    changes = ChangeRequest.objects.filter(service=service).select_related("integration")
-    return [
-        {
-            "id": c.pk,
-            "host": c.host,
-            "integration": str(c.integration) if c.integration else None,
-            "delivery_id": c.delivery_id,
-            "event": c.event,
-            "summary": c.summary,
-            "link_url": c.link_url,
-            "commit_sha": c.commit_sha,
-            "environment": c.environment,
-            "received_at": c.received_at,
-            "status": c.status,
-            "route": c.route,
-            "myit_number": c.myit_number,
-            "myit_url": record_url("change_request", c.myit_sys_id),
-            "message": c.message,
-        }
-        for c in changes[: max(1, min(limit, 200))]
-    ]
+    return ChangeRequest.objects.filter(service=service).select_related("integration")

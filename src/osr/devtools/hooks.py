@@ -7,6 +7,7 @@ delivery already received, 202 once accepted or when it raises no change.
 
 import logging
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 _DELIVERY_HEADERS = ("x-github-delivery", "idempotency-key", "x-gitlab-event-uuid")
 
 
+@login_not_required
 @csrf_exempt
 @require_POST
 def receive(request, host: str, public_id):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from osr.catalogue.models import Service
 from osr.core.concurrency import edit_conflict, version_token
+from osr.core.shortcuts import require
 from osr.myit.views import record_url
 
 from . import services
@@ -23,8 +23,8 @@ HISTORY_ON_SERVICE_PAGE = 10
 
 def _service(request, slug: str, perm: str = "") -> Service:
     service = get_object_or_404(Service, slug=slug)
-    if perm and not request.user.has_perm(perm, service):
-        raise PermissionDenied
+    if perm:
+        require(request, perm, service)
     return service
 
 

@@ -11,18 +11,28 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from osr.core.api_crud import FieldErrors, require
+from osr.core.paging import Shown, paginated
+from osr.core.refusals import Invalid
+from osr.core.shortcuts import require
 
+from . import export, services
 from . import findings as rules
-from . import services
 from .importing import ImportResult
-from .queries import paths
+from .queries import cycles, paths
 from .reports import impact_dict, incident_dict
 
 router = Router(tags=["Dependency graph"])
 
 
-class NodeOut(Schema):
+class GraphEdgeOut(Schema):
+    id: int = Field(description="The dependency's id")
+    source: str = Field(description="The node that needs the target")
+    target: str
+    kind: str
+    carries_live_data: bool
+
+
+class GraphNodeOut(Schema):
     id: str = Field(description="service:<slug> or external:<slug>")
     kind: Literal["service", "external"]
     slug: str
@@ -31,20 +41,7 @@ class NodeOut(Schema):
     critical: bool
     uses_live_data: bool
     delivery_group: str | None
-
-
-class EdgeOut(Schema):
-    id: int = Field(description="The dependency's id")
-    source: str = Field(description="The node that needs the target")
-    target: str
-    kind: str
-    carries_live_data: bool
-
-
-class GraphOut(Schema):
-    version: str | None
-    nodes: list[NodeOut]
-    edges: list[EdgeOut]
+    edges: list[GraphEdgeOut] = Field(description="What the node needs: the edges from it")
 
 
 class ReachedOut(Schema):
@@ -88,12 +85,12 @@ class ImpactOut(Schema):
     affected: list[AffectedOut]
 
 
-class PersonOut(Schema):
+class IncidentContactOut(Schema):
     name: str
     email: str
 
 
-class ChangeOut(Schema):
+class IncidentChangeOut(Schema):
     when: dt.datetime
     what: str
     by: str
@@ -107,12 +104,12 @@ class IncidentServiceOut(Schema):
     depth: int
     via: str | None
     changed_recently: bool
-    changes: list[ChangeOut]
+    changes: list[IncidentChangeOut]
     support_contact_email: str
-    delivery_team: PersonOut | None
+    delivery_team: IncidentContactOut | None
     delivery_group: str
-    osr_manager: PersonOut | None
-    live_services_manager: PersonOut | None
+    osr_manager: IncidentContactOut | None
+    live_services_manager: IncidentContactOut | None
 
 
 class IncidentOut(Schema):
@@ -125,7 +122,7 @@ class IncidentOut(Schema):
     services: list[IncidentServiceOut]
 
 
-class FindingOut(Schema):
+class GraphFindingOut(Schema):
     rule: str
     title: str
     service: str
@@ -133,11 +130,8 @@ class FindingOut(Schema):
     message: str
 
 
-class FindingsOut(Schema):
-    findings: list[FindingOut]
-    cycles: list[list[str]] = Field(
-        description="Each loop of dependencies, first node repeated last"
-    )
+class GraphCycleOut(Schema):
+    services: list[str] = Field(description="A loop of dependencies, first service repeated last")
 
 
 class GraphQuery(Schema):
@@ -237,7 +231,12 @@ def service_incident_contacts(request, slug: str):
     return incident_dict(services.incidents(services.service_or_404(slug), now=timezone.now()))
 
 
-@router.get("/graph", response=GraphOut, summary="The dependency graph: nodes and edges")
+@router.get(
+    "/graph",
+    response=list[GraphNodeOut],
+    summary="The dependency graph: its nodes, each with the edges from it",
+)
+@paginated
 def graph(request, params: Query[GraphQuery]):
     _read(request)
     service = services.service_or_404(params.service) if params.service else None
@@ -247,19 +246,34 @@ def graph(request, params: Query[GraphQuery]):
 
         group = DeliveryGroup.objects.filter(slug=params.group).first()
         if group is None:
-            raise FieldErrors({"group": [f"No delivery group {params.group}"]})
-    return services.graph_json(service=service, depth=params.depth, group=group)
+            raise Invalid({"group": [f"No delivery group {params.group}"]})
+    index, part = services.graph_part(service=service, depth=params.depth, group=group)
+    edges_from: dict[int, list[int]] = {}
+    for edge in part.edges:
+        edges_from.setdefault(index.edge_source[edge], []).append(edge)
+
+    def show(nodes: list[int]) -> list[dict]:
+        slugs = services.group_slugs()
+        return [
+            export.node_dict(index, node, slugs)
+            | {"edges": [export.edge_dict(index, edge) for edge in edges_from.get(node, [])]}
+            for node in nodes
+        ]
+
+    return Shown(part.nodes, show)
 
 
 @router.get(
-    "/graph/findings", response=FindingsOut, summary="Risks in the dependency graph, and cycles"
+    "/graph/findings", response=list[GraphFindingOut], summary="Risks in the dependency graph"
 )
+@paginated
 def graph_findings(request):
     _read(request)
     found = services.graph_findings(today=timezone.localdate())
     index = found.index
-    return {
-        "findings": [
+    return Shown(
+        found.findings,
+        lambda page: [
             {
                 "rule": f.rule,
                 "title": rules.RULE_TITLES[f.rule],
@@ -267,10 +281,24 @@ def graph_findings(request):
                 "depends_on": index.key(f.depends_on),
                 "message": f.message,
             }
-            for f in found.findings
+            for f in page
         ],
-        "cycles": [[index.slugs[n] for n in loop] for loop in found.cycles],
-    }
+    )
+
+
+@router.get(
+    "/graph/cycles",
+    response=list[GraphCycleOut],
+    summary="Loops in the dependency graph: services that end up needing themselves",
+)
+@paginated
+def graph_cycles(request):
+    _read(request)
+    index = services.current_index()
+    return Shown(
+        cycles(index),
+        lambda page: [{"services": [index.slugs[n] for n in loop]} for loop in page],
+    )
 
 
 @router.get(
@@ -300,7 +328,7 @@ def _import_answer(result: ImportResult):
         errors: dict[str, list[str]] = {}
         for problem in result.problems:
             errors.setdefault(problem.where, []).append(problem.message)
-        raise FieldErrors(errors)
+        raise Invalid(errors)
     return {
         "applied": result.applied,
         "changes": [

@@ -14,8 +14,14 @@ class GraphConfig(AppConfig):
         from .panels import service_panel
 
         signals.connect()
+        # The early warning register, import and export are reached from the map's page,
+        # so the navigation keeps to one row on a laptop.
         register_nav(
-            NavItem(50, "Dependency map", "graph:map", ("/dependency-map", "/import", "/export"))
+            NavItem(
+                50,
+                "Dependency map",
+                "graph:map",
+                ("/dependency-map", "/early-warning", "/import", "/export"),
+            )
         )
-        register_nav(NavItem(55, "Early warning", "graph:early_warning", ("/early-warning",)))
         register_service_panel("graph", ServicePanel(60, "graph/panel.html", service_panel))

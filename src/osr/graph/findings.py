@@ -17,7 +17,7 @@ DEVELOPMENT = frozenset(str(p) for p in IN_DEVELOPMENT)
 
 
 @dataclass(frozen=True)
-class Finding:
+class DependencyFinding:
     """One risk: the rule broken, by which dependency, in words."""
 
     rule: str
@@ -96,14 +96,14 @@ def live_data_consumers(index: Index) -> list[int]:
     return sorted({index.edge_source[e] for e in range(index.edge_count) if index.edge_live[e]})
 
 
-def findings(index: Index, ld1_met: Mapping[int, bool]) -> list[Finding]:
+def findings(index: Index, ld1_met: Mapping[int, bool]) -> list[DependencyFinding]:
     """Every risk in the graph. ``ld1_met`` maps a service node to whether LD-1 is met."""
     found = []
     for edge in range(index.edge_count):
         for rule in RULES:
             if rule.applies(index, edge, ld1_met):
                 found.append(
-                    Finding(
+                    DependencyFinding(
                         rule.code,
                         index.edge_source[edge],
                         index.edge_target[edge],

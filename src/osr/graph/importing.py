@@ -27,7 +27,7 @@ CREATE, UPDATE, UNCHANGED, REMOVE = "create", "update", "unchanged", "remove"
 
 
 @dataclass(frozen=True)
-class Problem:
+class ImportProblem:
     """Why an import cannot be applied, and where in the input."""
 
     where: str
@@ -56,7 +56,7 @@ class ImportResult:
     """What an import changed or would change, what stopped it, and whether it was kept."""
 
     changes: list[ChangeLine] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
     applied: bool = False
 
     @property
@@ -92,7 +92,7 @@ class Writer:
         self.result = ImportResult()
 
     def problem(self, where: str, message: str) -> None:
-        self.result.problems.append(Problem(where, message))
+        self.result.problems.append(ImportProblem(where, message))
 
     def note(self, action: str, kind: str, key: str, details: tuple[str, ...] = ()) -> None:
         self.result.changes.append(ChangeLine(action, kind, key, details))

@@ -85,7 +85,7 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Person:
+class Contact:
     name: str
     email: str
 
@@ -100,10 +100,10 @@ class IncidentContact:
     via: str | None
     changes: list[Change]
     support_contact_email: str
-    delivery_team: Person | None
+    delivery_team: Contact | None
     delivery_group: str
-    osr_manager: Person | None
-    live_services_manager: Person | None
+    osr_manager: Contact | None
+    live_services_manager: Contact | None
 
 
 @dataclass
@@ -124,8 +124,8 @@ class IncidentContacts:
         return [contact for contact in self.contacts if contact.changes]
 
 
-def _person(person) -> Person | None:
-    return Person(person.name, person.email) if person else None
+def _person(person) -> Contact | None:
+    return Contact(person.name, person.email) if person else None
 
 
 def _actor(user) -> str:
@@ -229,7 +229,7 @@ def incident_contacts(index: Index, service: Service, *, now: dt.datetime) -> In
                 via=index.names[entry.via] if entry.via is not None else None,
                 changes=changes.get(pk, []),
                 support_contact_email=other.support_contact_email,
-                delivery_team=Person(team.name, team.contact_email) if team else None,
+                delivery_team=Contact(team.name, team.contact_email) if team else None,
                 delivery_group=group.name,
                 osr_manager=_person(group.osr_manager),
                 live_services_manager=_person(group.live_services_manager),

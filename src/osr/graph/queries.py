@@ -84,13 +84,6 @@ def reach_with_route(
     return result
 
 
-def direct_edges(index: Index, node: int, direction: Direction) -> list[int]:
-    """The edges of the node's direct dependencies (upstream) or dependents (downstream)."""
-    if direction == "upstream":
-        return list(index.upstream(node)[1])
-    return list(index.downstream(node)[1])
-
-
 def paths(
     index: Index, source: int, target: int, *, max_depth: int = 6, limit: int = 50
 ) -> list[list[int]]:

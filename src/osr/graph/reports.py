@@ -7,14 +7,14 @@ from typing import Any
 from osr.core.jinja import datetime as when
 
 from .impact import Impact
-from .incidents import IncidentContacts, Person
+from .incidents import Contact, IncidentContacts
 
 
-def _person(person: Person | None) -> dict[str, str] | None:
+def _person(person: Contact | None) -> dict[str, str] | None:
     return {"name": person.name, "email": person.email} if person else None
 
 
-def _person_text(person: Person | None) -> str:
+def _person_text(person: Contact | None) -> str:
     if person is None:
         return "not assigned"
     return f"{person.name} <{person.email}>" if person.email else person.name

@@ -74,7 +74,7 @@ class Findings:
     """The risks in the graph and its dependency cycles."""
 
     index: Index
-    findings: list[findings.Finding]
+    findings: list[findings.DependencyFinding]
     cycles: list[list[int]]
 
 

@@ -4,7 +4,6 @@ findings, and catalogue import and export. Each is a thin view over ``services``
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from osr.catalogue.models import DeliveryGroup
 from osr.core.generic_views import page_number
+from osr.core.shortcuts import require
 
 from . import export, services
 from .findings import RULE_TITLES
@@ -185,8 +185,7 @@ def findings(request):
 
 
 def _may_import(request) -> None:
-    if not request.user.has_perm("graph.import_catalogue"):
-        raise PermissionDenied
+    require(request, "graph.import_catalogue")
 
 
 def _run_import(kind: str, files: list, *, by, apply: bool):

@@ -6,24 +6,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Header, Query, Router, Schema, Status
-from pydantic import ConfigDict, Field, create_model
+from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
 from osr.catalogue.models import Service
-from osr.core.api_crud import ErrorOut, FieldErrors, require
+from osr.core.api_crud import ErrorOut
 from osr.core.concurrency import check_if_match, etag_of
+from osr.core.paging import paginated
+from osr.core.refusals import Invalid
+from osr.core.shortcuts import require
 
 from . import services
 from .choices import Format
-from .diff import compare
+from .diff import SectionChange, compare
 from .forms import ExportForm, ProfileForm, current_values
-from .models import ApprovalRefused, GuideExport, GuideVersion, OperationsProfile
+from .models import GuideExport, GuideVersion, OperationsProfile
 from .profile import DURATION_FIELDS, PROFILE_FIELDS, duration_iso
 from .rendering import as_download, rendered
 
@@ -61,15 +64,24 @@ ProfileIn = create_model(  # type: ignore[call-overload]
         for name in PROFILE_FIELDS
     },
 )
+
+
+class _ProfileOutBase(Schema):
+    service: str = Field(alias="service.slug")
+
+
+def _out_type(name: str) -> Any:
+    if name in DURATION_FIELDS:
+        # Stored as a timedelta, shown as ISO 8601 (PT4H).
+        return Annotated[str | None, BeforeValidator(duration_iso)]
+    return _field_type(name)
+
+
 ProfileOut = create_model(  # type: ignore[call-overload]
     "ProfileOut",
-    service=(str, ...),
-    **{name: (_field_type(name), None) for name in PROFILE_FIELDS},
+    __base__=_ProfileOutBase,
+    **{name: (_out_type(name), None) for name in PROFILE_FIELDS},
 )
-
-
-class ProblemOut(Schema):
-    detail: str
 
 
 class ApprovalOut(Schema):
@@ -87,6 +99,30 @@ class VersionOut(Schema):
     approvals: list[ApprovalOut]
     approved_at: dt.datetime | None
     downloads: dict[str, str]
+
+    @staticmethod
+    def resolve_status(version: GuideVersion) -> str:
+        return "approved" if version.approved else "draft"
+
+    @staticmethod
+    def resolve_generated_by(version: GuideVersion) -> str | None:
+        return version.generated_by.username if version.generated_by else None
+
+    @staticmethod
+    def resolve_approvals(version: GuideVersion) -> list[ApprovalOut]:
+        approvals = []
+        for role in ("osr_manager", "live_services_manager"):
+            approval = version.approval_by(role)
+            if approval:
+                by, at = approval
+                approvals.append(ApprovalOut(role=role, by=by, at=cast(dt.datetime, at)))
+        return approvals
+
+    @staticmethod
+    def resolve_downloads(version: GuideVersion) -> dict[str, str]:
+        slug = version.service.slug
+        base = f"/api/v1/services/{slug}/operations-guide?version={version.number}&format="
+        return {fmt: base + fmt for fmt in Format.values}
 
 
 class SectionStateOut(Schema):
@@ -106,11 +142,19 @@ class StatusOut(Schema):
     support_documentation_met: bool = Field(description="AS-4 as the guide sees it")
 
 
-class ChangeOut(Schema):
+class GuideSectionChangeOut(Schema):
     number: int
     title: str
     removed: list[str]
     added: list[str]
+
+    @staticmethod
+    def resolve_removed(change: SectionChange) -> list[str]:
+        return [line for kind, line in change.lines if kind == "-"]
+
+    @staticmethod
+    def resolve_added(change: SectionChange) -> list[str]:
+        return [line for kind, line in change.lines if kind == "+"]
 
 
 class ExportIn(Schema):
@@ -128,6 +172,12 @@ class ExportOut(Schema):
     finished_at: dt.datetime | None
     download: str | None
     message: str
+
+    @staticmethod
+    def resolve_download(export: GuideExport) -> str | None:
+        if not export.file:
+            return None
+        return f"/api/v1/operations-guides/exports/{export.pk}/download"
 
 
 class GuideQuery(Schema):
@@ -151,49 +201,8 @@ def _service(slug: str) -> Service:
         raise Http404(f"No service {slug}") from error
 
 
-def profile_out(profile: OperationsProfile) -> dict:
-    out: dict[str, Any] = {"service": profile.service.slug}
-    for name in PROFILE_FIELDS:
-        value = getattr(profile, name)
-        out[name] = duration_iso(value) if name in DURATION_FIELDS else value
-    return out
-
-
-def version_out(version: GuideVersion) -> dict:
-    slug = version.service.slug
-    base = f"/api/v1/services/{slug}/operations-guide?version={version.number}&format="
-    approvals = []
-    for role in ("osr_manager", "live_services_manager"):
-        approval = version.approval_by(role)
-        if approval:
-            approvals.append({"role": role, "by": approval[0], "at": approval[1]})
-    return {
-        "number": version.number,
-        "status": "approved" if version.approved else "draft",
-        "complete": version.complete,
-        "generated_at": version.generated_at,
-        "generated_by": version.generated_by.username if version.generated_by else None,
-        "approvals": approvals,
-        "approved_at": version.approved_at,
-        "downloads": {fmt: base + fmt for fmt in Format.values},
-    }
-
-
-def export_out(export: GuideExport) -> dict:
-    return {
-        "id": export.pk,
-        "status": export.status,
-        "formats": export.formats,
-        "done": export.done,
-        "total": export.total,
-        "percent": export.percent,
-        "requested_at": export.requested_at,
-        "finished_at": export.finished_at,
-        "download": f"/api/v1/operations-guides/exports/{export.pk}/download"
-        if export.file
-        else None,
-        "message": export.message,
-    }
+def _profile_shown(profile: OperationsProfile) -> Any:
+    return ProfileOut.model_validate(profile)
 
 
 @router.get(
@@ -204,8 +213,8 @@ def export_out(export: GuideExport) -> dict:
 def get_profile(request, response: HttpResponse, slug: str):
     service = _service(slug)
     require(request, "guides.view_guide", service)
-    shown = profile_out(services.profile_of(service))
-    response["ETag"] = etag_of(_plain(shown))
+    shown = _profile_shown(services.profile_of(service))
+    response["ETag"] = etag_of(shown.model_dump())
     return shown
 
 
@@ -228,22 +237,17 @@ def patch_profile(
         # The service row is the lock: one profile edit at a time per service.
         Service.objects.select_for_update().filter(pk=service.pk).first()
         profile = services.profile_of(service)
-        check_if_match(if_match, etag_of(_plain(profile_out(profile))))
+        check_if_match(if_match, etag_of(_profile_shown(profile).model_dump()))
         data = current_values(profile)
         for name, value in payload.model_dump(exclude_unset=True).items():  # type: ignore[attr-defined]
             data[name] = "" if value is None else value
         form = ProfileForm(data=data, instance=profile)
         if not form.is_valid():
             errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-            raise FieldErrors(errors)
-        shown = profile_out(services.save_profile(form, by=request.user))
-    response["ETag"] = etag_of(_plain(shown))
+            raise Invalid(errors)
+        shown = _profile_shown(services.save_profile(form, by=request.user))
+    response["ETag"] = etag_of(shown.model_dump())
     return shown
-
-
-def _plain(shown) -> dict:
-    """The profile as the API shows it, as plain data for its ETag."""
-    return shown.model_dump(mode="json") if hasattr(shown, "model_dump") else dict(shown)
 
 
 @router.get(
@@ -290,13 +294,14 @@ def guide_status(request, slug: str):
     response=list[VersionOut],
     summary="Every version of the guide, newest first",
 )
+@paginated
 def list_versions(request, slug: str):
     service = _service(slug)
     require(request, "guides.view_guide", service)
     versions = GuideVersion.objects.filter(service=service).select_related(
         "service", "generated_by"
     )
-    return [version_out(v) for v in versions.defer("data")]
+    return versions.defer("data")
 
 
 @router.post(
@@ -308,7 +313,7 @@ def create_version(request, slug: str):
     service = _service(slug)
     require(request, "guides.generate_guide", service)
     version = services.generate_version(service, by=request.user, today=timezone.localdate())
-    return Status(201, version_out(version))
+    return Status(201, version)
 
 
 @router.get(
@@ -319,44 +324,34 @@ def create_version(request, slug: str):
 def get_version(request, slug: str, number: int):
     service = _service(slug)
     require(request, "guides.view_guide", service)
-    return version_out(services.version_of(service, number))
+    return services.version_of(service, number)
 
 
 @router.post(
     "/services/{slug}/operations-guide/versions/{number}/approve",
-    response={200: VersionOut, 409: ProblemOut},
+    response={200: VersionOut, 409: ErrorOut},
     summary="Approve a version as the group's OSR manager or live services manager",
 )
 def approve_version(request, slug: str, number: int):
     service = _service(slug)
     version = services.version_of(service, number)
-    try:
-        services.approve_version(version, by=request.user)
-    except ApprovalRefused as refused:
-        return Status(409, {"detail": str(refused)})
-    return Status(200, version_out(version))
+    services.approve_version(version, by=request.user)
+    return Status(200, version)
 
 
 @router.get(
     "/services/{slug}/operations-guide/compare",
-    response=list[ChangeOut],
+    response=list[GuideSectionChangeOut],
     summary="The sections that differ between two versions (or a version and ‘current’)",
 )
+@paginated
 def compare_versions(request, slug: str, params: Query[CompareQuery]):
     service = _service(slug)
     require(request, "guides.view_guide", service)
     today = timezone.localdate()
     before = services.guide_for(service, params.from_, today=today)
     after = services.guide_for(service, params.to, today=today)
-    return [
-        {
-            "number": change.number,
-            "title": change.title,
-            "removed": [line for kind, line in change.lines if kind == "-"],
-            "added": [line for kind, line in change.lines if kind == "+"],
-        }
-        for change in compare(before, after)
-    ]
+    return compare(before, after)
 
 
 @router.post(
@@ -368,10 +363,10 @@ def start_export(request, payload: ExportIn):
     require(request, "guides.export_guides")
     form = ExportForm(data={"formats": payload.formats})
     if not form.is_valid():
-        raise FieldErrors({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+        raise Invalid({name: [str(e) for e in errors] for name, errors in form.errors.items()})
     export = services.request_export(form.cleaned_data["formats"], by=request.user)
     export.refresh_from_db()
-    return Status(202, export_out(export))
+    return Status(202, export)
 
 
 @router.get(
@@ -381,7 +376,7 @@ def start_export(request, payload: ExportIn):
 )
 def get_export(request, export_id: int):
     require(request, "guides.export_guides")
-    return export_out(get_object_or_404(GuideExport, pk=export_id))
+    return get_object_or_404(GuideExport, pk=export_id)
 
 
 @router.get(

@@ -10,7 +10,7 @@ class GuidesConfig(AppConfig):
         from osr.catalogue.panels import ServicePanel, register_service_panel
 
         from . import audit  # noqa: F401  (registrations)
-        from .readiness import register_with_readiness
+        from .readiness_checks import register_with_readiness
         from .views import service_panel
 
         register_with_readiness()

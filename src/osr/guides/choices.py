@@ -25,7 +25,6 @@ SECTIONS: tuple[tuple[int, str, str], ...] = (
     (18, "myit", "MyIT record"),
     (19, "acceptance", "Acceptance and transition"),
 )
-SECTION_TITLES = {number: title for number, _key, title in SECTIONS}
 
 # A critical service's guide cannot be approved until these are complete.
 REQUIRED_WHEN_CRITICAL = (8, 10, 13)

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from osr.core.forms import DayMonthYearField
+
 from .choices import Format
 from .models import OperationsProfile
 from .profile import PART_BY_KEY, PROFILE_FIELDS, duration_iso, duration_text, parse_duration_text
@@ -52,9 +54,11 @@ class ProfileForm(forms.ModelForm):
         model = OperationsProfile
         fields = list(PROFILE_FIELDS)
         widgets = {
-            "last_dr_test": forms.DateInput(attrs={"type": "date"}),
-            "last_penetration_test": forms.DateInput(attrs={"type": "date"}),
             "release_frequency": forms.TextInput(),
+        }
+        field_classes = {
+            "last_dr_test": DayMonthYearField,
+            "last_penetration_test": DayMonthYearField,
         }
 
     def clean(self):

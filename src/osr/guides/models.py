@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from osr.catalogue.models import Service
+from osr.core.refusals import Conflicting
 
 from .choices import Approver, DpiaStatus, ExportStatus
 
@@ -145,8 +146,11 @@ class VersionFrozen(Exception):
     """An approved version of a guide never changes and is never deleted."""
 
 
-class ApprovalRefused(Exception):
-    """The version cannot be approved now; the message says why."""
+class ApprovalRefused(Conflicting):
+    """The version cannot be approved now; the message says why (409)."""
+
+    def body(self) -> dict:
+        return {"detail": self.message}
 
 
 def protect_approved(collector, field, sub_objs, using) -> None:

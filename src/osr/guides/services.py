@@ -10,16 +10,15 @@ import tempfile
 from dataclasses import dataclass, field
 
 import rules
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404
 from django.utils import timezone
 
 from osr.catalogue.models import Service
 from osr.catalogue.rules import is_groups_live_services_manager, is_groups_osr_manager
 from osr.core.audit import acting_as
+from osr.core.refusals import Forbidden, NotFound
 
 from .assembly import assemble
 from .choices import Approver, ExportStatus
@@ -48,7 +47,7 @@ def save_profile(form: ProfileForm, *, by) -> OperationsProfile:
 
 
 def version_of(service: Service, number: int | None) -> GuideVersion:
-    """Version ``number`` of the service's guide, or its latest; Http404 if there is none."""
+    """Version ``number`` of the service's guide, or its latest; NotFound if there is none."""
     versions = GuideVersion.objects.filter(service=service).select_related(
         "service", "generated_by"
     )
@@ -58,7 +57,7 @@ def version_of(service: Service, number: int | None) -> GuideVersion:
         # A number no version could have is not looked up: the database may not hold it.
         found = versions.filter(number=number).first() if 0 < number < 2**31 else None
     if found is None:
-        raise Http404(
+        raise NotFound(
             f"No version {number} of the guide of {service.slug}"
             if number is not None
             else f"No version of the guide of {service.slug} has been generated yet"
@@ -76,7 +75,7 @@ def guide_for(service: Service, version: str | int | None, *, today: dt.date) ->
         try:
             number = int(version)
         except (TypeError, ValueError) as error:
-            raise Http404(f"No version {version} of the guide of {service.slug}") from error
+            raise NotFound(f"No version {version} of the guide of {service.slug}") from error
     return guide_of(version_of(service, number))
 
 
@@ -109,13 +108,13 @@ def approver_roles(user, service: Service) -> list[str]:
 def approve_version(version: GuideVersion, *, by) -> GuideVersion:
     """Record ``by``'s approval of a version as the group's OSR or live services manager.
 
-    Raises PermissionDenied for anyone else, and ``ApprovalRefused`` when the
+    Refuses (Forbidden) anyone else, and ``ApprovalRefused`` when the
     version is approved or superseded already, or a critical service's guide
     lacks a section it must have.
     """
     # Asked of the rule itself: a superuser's blanket permission does not approve.
     if not rules.has_perm("guides.approve_guide", by, version.service):
-        raise PermissionDenied(
+        raise Forbidden(
             "Only the delivery group's OSR manager and live services manager approve its guides"
         )
     roles = approver_roles(by, version.service)

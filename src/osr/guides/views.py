@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from osr.catalogue.models import Service
 from osr.core.concurrency import edit_conflict, version_token
+from osr.core.shortcuts import require
 
 from . import services
 from .choices import Format
@@ -26,11 +26,6 @@ from .rendering import as_download, rendered
 from .versions import guide_of
 
 FORMAT_LABELS = {Format.HTML: "HTML", Format.DOCX: "Word", Format.PDF: "PDF", Format.MD: "Markdown"}
-
-
-def require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _service(slug: str) -> Service:

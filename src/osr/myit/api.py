@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from osr.catalogue.models import Service
-from osr.core.api_crud import require
+from osr.core.shortcuts import require
 
 from . import services
 from .models import MyitRecord, SyncRun
@@ -19,7 +19,7 @@ router = Router(tags=["MyIT"])
 
 class RunOut(Schema):
     id: int
-    service: str
+    service: str = Field(alias="service.slug")
     dry_run: bool
     status: str
     requested_by: str | None
@@ -31,6 +31,14 @@ class RunOut(Schema):
     not_written: list[dict[str, str]]
     message: str
     url: str
+
+    @staticmethod
+    def resolve_requested_by(run: SyncRun) -> str | None:
+        return run.requested_by.username if run.requested_by else None
+
+    @staticmethod
+    def resolve_url(run: SyncRun, context: dict[str, Any]) -> str:
+        return context["request"].build_absolute_uri(f"/api/v1/myit/runs/{run.pk}")
 
 
 class CheckOut(Schema):
@@ -51,24 +59,6 @@ class StateOut(Schema):
     records: list[RecordOut]
 
 
-def run_out(request, run: SyncRun) -> dict[str, Any]:
-    return {
-        "id": run.pk,
-        "service": run.service.slug,
-        "dry_run": run.dry_run,
-        "status": run.status,
-        "requested_by": run.requested_by.username if run.requested_by else None,
-        "queued_at": run.queued_at,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "differences": run.differences,
-        "written": run.written,
-        "not_written": run.not_written,
-        "message": run.message,
-        "url": request.build_absolute_uri(f"/api/v1/myit/runs/{run.pk}"),
-    }
-
-
 @router.post(
     "/services/{slug}/myit/sync",
     response={202: RunOut},
@@ -79,17 +69,16 @@ def sync(request, slug: str, dry_run: bool = False):
     require(request, "myit.sync_service", service)
     [run] = services.request_sync([service], by=request.user, dry_run=dry_run)
     run.service = service
-    return Status(202, run_out(request, run))
+    return Status(202, run)
 
 
 @router.get("/services/{slug}/myit", response=StateOut, summary="The service in MyIT")
 def state(request, slug: str):
     service = get_object_or_404(Service, slug=slug)
     require(request, "catalogue.view_service", service)
-    last = services.last_run(service)
     return {
-        "last_run": run_out(request, last) if last else None,
-        "checks": [c.__dict__ for c in services.checks_for(service)],
+        "last_run": services.last_run(service),
+        "checks": services.checks_for(service),
         "records": list(
             MyitRecord.objects.filter(service=service).values("key", "table", "sys_id")
         ),
@@ -100,4 +89,4 @@ def state(request, slug: str):
 def run(request, run_id: int):
     found = get_object_or_404(SyncRun.objects.select_related("service", "requested_by"), pk=run_id)
     require(request, "myit.view_syncrun", found)
-    return run_out(request, found)
+    return found

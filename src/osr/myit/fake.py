@@ -30,7 +30,7 @@ from .fake_tables import (
     KNOWN_TABLES,
     REFERENCES,
     EncodedQuery,
-    Table,
+    IndexedTable,
     new_sys_id,
     order_rows,
 )
@@ -87,7 +87,7 @@ class FakeServiceNow:
     def reset(self) -> None:
         """Forget every record, count and fault, and seed the reference data."""
         with self._lock:
-            self.tables: dict[str, Table] = {}
+            self.tables: dict[str, IndexedTable] = {}
             self.faults: list[Fault] = []
             self.requests: Counter[str] = Counter()
             self.requests_with_cookie = 0
@@ -97,9 +97,9 @@ class FakeServiceNow:
             self.seed("cmdb_rel_type", name="Sends Data To::Receives Data From")
             self.seed("cmdb_rel_type", name="Runs on::Runs")
 
-    def table(self, name: str) -> Table:
+    def table(self, name: str) -> IndexedTable:
         if name not in self.tables:
-            self.tables[name] = Table(name)
+            self.tables[name] = IndexedTable(name)
         return self.tables[name]
 
     def seed(self, table: str, **fields: Any) -> dict:
@@ -128,7 +128,7 @@ class FakeServiceNow:
     def start(self, port: int = 0, host: str = "127.0.0.1") -> str:
         fake = self
 
-        class Handler(fake_http.Handler):
+        class Handler(fake_http.MyitRequestHandler):
             service = fake
 
         self._server = fake_http.QuietServer((host, port), Handler)
@@ -323,7 +323,7 @@ class FakeServiceNow:
         self.table(table).put(record)
         return record
 
-    def _family(self, table: str) -> list[Table]:
+    def _family(self, table: str) -> list[IndexedTable]:
         names = {table}
         changed = True
         while changed:
@@ -332,7 +332,7 @@ class FakeServiceNow:
             names |= more
         return [self.tables[n] for n in sorted(names) if n in self.tables]
 
-    def _find(self, table: str, sys_id: str) -> tuple[Table, dict] | None:
+    def _find(self, table: str, sys_id: str) -> tuple[IndexedTable, dict] | None:
         for owner in self._family(table):
             if sys_id in owner.rows:
                 return owner, owner.rows[sys_id]

@@ -18,7 +18,7 @@ class QuietServer(ThreadingHTTPServer):
         pass
 
 
-class Handler(BaseHTTPRequestHandler):
+class MyitRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real instance does
     # Headers and body go out as two writes: without this, Nagle's algorithm and
     # the client's delayed acknowledgement hold each answer back for ~40 ms.

@@ -74,7 +74,7 @@ _CONDITION = re.compile(
 
 
 @dataclass(frozen=True)
-class Condition:
+class QueryCondition:
     field: str
     operator: str
     value: str
@@ -109,7 +109,7 @@ class Condition:
 class EncodedQuery:
     """An AND of OR-groups of conditions, and an ordering."""
 
-    groups: list[list[Condition]] = field(default_factory=list)
+    groups: list[list[QueryCondition]] = field(default_factory=list)
     order: list[tuple[str, bool]] = field(default_factory=list)  # (field, descending)
 
     @classmethod
@@ -152,16 +152,16 @@ def _split(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _condition(text: str) -> Condition | None:
+def _condition(text: str) -> QueryCondition | None:
     match = _CONDITION.match(text)
-    return Condition(match[1], match[2], match[3]) if match else None
+    return QueryCondition(match[1], match[2], match[3]) if match else None
 
 
 def new_sys_id() -> str:
     return uuid.uuid4().hex
 
 
-class Table:
+class IndexedTable:
     """The records of one table, with indexes on the fields queried by equality."""
 
     def __init__(self, name: str):

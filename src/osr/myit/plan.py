@@ -25,7 +25,7 @@ class ComponentFacts:
 
 
 @dataclass(frozen=True)
-class ServiceFacts:
+class MyitServiceFacts:
     """What the catalogue says about a service, as far as MyIT is concerned."""
 
     slug: str
@@ -66,7 +66,7 @@ class Wanted:
 
 
 @dataclass
-class Outcome:
+class SyncOutcome:
     """What one service's sync did or would do."""
 
     differences: list[dict[str, Any]] = field(default_factory=list)
@@ -76,10 +76,6 @@ class Outcome:
     held: dict[str, Any] = field(default_factory=dict)
     # Records found or created whose sys_id OSR should store: key -> (table, sys_id).
     records: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    @property
-    def succeeded(self) -> bool:
-        return not self.error
 
     def summary(self, dry_run: bool) -> str:
         """One line for the progress of a run."""
@@ -94,7 +90,7 @@ class Outcome:
         return f"{created} created, {count - created} updated"
 
 
-def group_names(facts: ServiceFacts, mapping: Mapping) -> dict[str, tuple[str, str]]:
+def group_names(facts: MyitServiceFacts, mapping: Mapping) -> dict[str, tuple[str, str]]:
     """The groups a service needs: key -> (role, name)."""
     support = mapping.support_group_name.format(name=facts.name, slug=facts.slug)
     change = mapping.change_group_name.format(name=facts.name, slug=facts.slug)
@@ -107,7 +103,7 @@ def group_names(facts: ServiceFacts, mapping: Mapping) -> dict[str, tuple[str, s
 
 
 def wanted_records(
-    facts: ServiceFacts, mapping: Mapping, *, users: dict[str, str], depends_on_type: str
+    facts: MyitServiceFacts, mapping: Mapping, *, users: dict[str, str], depends_on_type: str
 ) -> list[Wanted]:
     """Every record MyIT should hold for the service, in the order to write them.
 

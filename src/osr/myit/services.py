@@ -16,7 +16,7 @@ from .choices import SyncStatus
 from .client import MyitClient, MyitError
 from .mapping import current_mapping
 from .models import MyitRecord, MyitSnapshot, SyncRun
-from .plan import ComponentFacts, Outcome, ServiceFacts
+from .plan import ComponentFacts, MyitServiceFacts, SyncOutcome
 from .sync import Sync
 
 
@@ -150,9 +150,9 @@ def _targets(service: Service) -> list[str]:
     return [d.to_service.slug for d in service.dependencies.all() if d.to_service is not None]
 
 
-def facts_of(service: Service) -> ServiceFacts:
+def facts_of(service: Service) -> MyitServiceFacts:
     """What MyIT needs to know of a service, as plain data."""
-    return ServiceFacts(
+    return MyitServiceFacts(
         slug=service.slug,
         name=service.name,
         description=service.description,
@@ -175,7 +175,7 @@ def facts_of(service: Service) -> ServiceFacts:
     )
 
 
-def _keep(run: SyncRun, service: Service, outcome: Outcome) -> None:
+def _keep(run: SyncRun, service: Service, outcome: SyncOutcome) -> None:
     """Keep one service's result: its sys_ids, what MyIT holds, and the run's record."""
     with transaction.atomic(), acting_as(run.requested_by):
         if not run.dry_run:

@@ -20,9 +20,9 @@ from typing import Any
 from .client import MyitClient, MyitError, escape
 from .mapping import Mapping
 from .plan import (
-    Outcome,
+    MyitServiceFacts,
     Ref,
-    ServiceFacts,
+    SyncOutcome,
     Wanted,
     changed_fields,
     plain,
@@ -30,7 +30,7 @@ from .plan import (
     wanted_records,
 )
 
-Report = Callable[[Any, Outcome], None]
+Report = Callable[[Any, SyncOutcome], None]
 _QUERY_BUDGET = 3000  # characters of values per query, well inside URL limits
 
 
@@ -56,11 +56,11 @@ class Sync:
         self.users: dict[str, str] = {}  # email -> sys_id, "" when MyIT has no such user
         self.service_ids: dict[str, str] = {}  # slug -> business service sys_id
         self._depends_on_type = ""
-        self._deferred: list[tuple[Any, ServiceFacts, Wanted, Outcome]] = []
+        self._deferred: list[tuple[Any, MyitServiceFacts, Wanted, SyncOutcome]] = []
 
     def run(
         self,
-        batches: Iterable[list[tuple[Any, ServiceFacts, dict[str, str]]]],
+        batches: Iterable[list[tuple[Any, MyitServiceFacts, dict[str, str]]]],
         total: int,
         report: Report,
     ) -> bool:
@@ -69,14 +69,14 @@ class Sync:
         for batch in batches:
             if stopped:
                 for service, _, _ in batch:
-                    report(service, Outcome(error=f"Not synced: the run stopped ({stopped})"))
+                    report(service, SyncOutcome(error=f"Not synced: the run stopped ({stopped})"))
                 continue
             try:
                 plans = self._read(batch)
             except MyitError as error:
                 stopped = str(error)
                 for service, _, _ in batch:
-                    report(service, Outcome(error=f"Could not read MyIT: {error}"))
+                    report(service, SyncOutcome(error=f"Could not read MyIT: {error}"))
                 continue
             for (service, facts, stored), wanted in zip(batch, plans, strict=True):
                 outcome = self._apply(service, facts, stored, wanted)
@@ -90,7 +90,9 @@ class Sync:
 
     # -- Reading what MyIT holds ---------------------------------------------------
 
-    def _read(self, batch: list[tuple[Any, ServiceFacts, dict[str, str]]]) -> list[list[Wanted]]:
+    def _read(
+        self, batch: list[tuple[Any, MyitServiceFacts, dict[str, str]]]
+    ) -> list[list[Wanted]]:
         m = self.mapping
         if not self._depends_on_type:
             found = list(
@@ -225,9 +227,9 @@ class Sync:
     # -- Writing the differences ---------------------------------------------------
 
     def _apply(
-        self, service: Any, facts: ServiceFacts, stored: dict[str, str], plan: list[Wanted]
-    ) -> Outcome:
-        outcome = Outcome()
+        self, service: Any, facts: MyitServiceFacts, stored: dict[str, str], plan: list[Wanted]
+    ) -> SyncOutcome:
+        outcome = SyncOutcome()
         resolved: dict[str, str] = {}
         for position, w in enumerate(plan):
             try:
@@ -301,7 +303,7 @@ class Sync:
 
     def _finish_deferred(self, report: Report, stopped: str) -> None:
         """Relate services to those they depend on, once both are in MyIT."""
-        touched: dict[int, tuple[Any, ServiceFacts, Outcome]] = {}
+        touched: dict[int, tuple[Any, MyitServiceFacts, SyncOutcome]] = {}
         for service, facts, w, outcome in self._deferred:
             touched[id(outcome)] = (service, facts, outcome)
             if outcome.error:
@@ -328,7 +330,7 @@ class Sync:
 
     # -- What MyIT now holds -------------------------------------------------------
 
-    def _held(self, facts: ServiceFacts, plan: list[Wanted], resolved: dict[str, str]):
+    def _held(self, facts: MyitServiceFacts, plan: list[Wanted], resolved: dict[str, str]):
         def record(key: str) -> dict[str, Any] | None:
             sys_id = resolved.get(key, "")
             if not sys_id or sys_id not in self.records:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from osr.catalogue.models import Service
 from osr.core.generic_views import page_number
+from osr.core.shortcuts import require
 
 from . import services
 from .choices import SyncStatus
@@ -45,8 +45,7 @@ def panel_context(request, service: Service) -> dict:
 def sync(request, slug: str):
     """Queue a sync or a dry run of the service, then go back to its page."""
     service = get_object_or_404(Service, slug=slug)
-    if not request.user.has_perm("myit.sync_service", service):
-        raise PermissionDenied
+    require(request, "myit.sync_service", service)
     dry_run = request.POST.get("dry_run") == "true"
     [run] = services.request_sync([service], by=request.user, dry_run=dry_run)
     what = "A preview of the changes to MyIT" if dry_run else "A sync to MyIT"

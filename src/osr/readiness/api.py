@@ -5,29 +5,37 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from ninja import Field, Query, Router, Schema, Status
 
 from osr.catalogue.choices import Phase
 from osr.catalogue.models import Service
-from osr.core.api_crud import FieldErrors, require
+from osr.core.answers import With
+from osr.core.api_crud import ErrorOut
+from osr.core.paging import Shown, paginated
+from osr.core.refusals import Invalid, invalid
+from osr.core.shortcuts import require
 
 from . import services
+from .engine import Evaluation
 from .forms import EvidenceForm, RejectForm, VerifyForm, WaiverForm
-from .models import Evidence, NotAwaitingReview, Waiver
+from .models import Evidence, Waiver
 from .portfolio import PortfolioFilters
 from .uploads import too_big_message, too_large_to_read
 
 router = Router(tags=["Readiness"])
 
 
+def _username(user) -> str | None:
+    return user.username if user else None
+
+
 class EvidenceOut(Schema):
     id: int
-    requirement: str
+    requirement: str = Field(alias="requirement_id")
     status: str
     attestation: str
     links: list[str]
@@ -44,6 +52,18 @@ class EvidenceOut(Schema):
     review_note: str
     policy_version: str
 
+    @staticmethod
+    def resolve_file(evidence: Evidence) -> str | None:
+        return reverse("readiness:evidence_file", args=[evidence.pk]) if evidence.file else None
+
+    @staticmethod
+    def resolve_submitted_by(evidence: Evidence) -> str | None:
+        return _username(evidence.submitted_by)
+
+    @staticmethod
+    def resolve_reviewed_by(evidence: Evidence) -> str | None:
+        return _username(evidence.reviewed_by)
+
 
 class RequirementOut(Schema):
     id: str
@@ -55,7 +75,7 @@ class RequirementOut(Schema):
 
 
 class BlockerOut(Schema):
-    id: str
+    id: str = Field(alias="requirement_id")
     reason: str
 
 
@@ -63,10 +83,15 @@ class ReadinessOut(Schema):
     phase: str
     policy_version: str
     next_phase: str | None
-    ready_for_next_phase: bool
+    ready_for_next_phase: bool = Field(alias="ready")
     percent: int
     requirements: list[RequirementOut]
     blockers: list[BlockerOut]
+
+    @staticmethod
+    def resolve_requirements(readiness: With) -> list[With]:
+        evidence = readiness.evidence_by_requirement
+        return [With(r, evidence=evidence.get(r.id, [])) for r in readiness.requirements]
 
 
 class GateOut(Schema):
@@ -77,13 +102,13 @@ class GateOut(Schema):
 
 
 class PortfolioRowOut(Schema):
-    service: str
-    name: str
-    delivery_group: str
+    service: str = Field(alias="loaded.facts.slug")
+    name: str = Field(alias="loaded.facts.name")
+    delivery_group: str = Field(alias="loaded.group_slug")
     phase: str
     policy_version: str
     next_phase: str | None
-    ready_for_next_phase: bool
+    ready_for_next_phase: bool = Field(alias="ready")
     percent: int
     gates: list[GateOut]
     live_data_flagged: bool
@@ -91,18 +116,9 @@ class PortfolioRowOut(Schema):
     blockers: list[BlockerOut]
 
 
-class PortfolioPage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[PortfolioRowOut]
-
-
-class PortfolioParams(Schema):
+class PortfolioQuery(Schema):
     group: str = ""
     phase: str = ""
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=settings.OSR_API_MAX_PAGE_SIZE)
 
 
 class VerifyIn(Schema):
@@ -121,16 +137,16 @@ class WaiverIn(Schema):
 
 class WaiverOut(Schema):
     id: int
-    requirement: str
+    requirement: str = Field(alias="requirement_id")
     reason: str
     expires_on: dt.date | None
     granted_by: str | None
     granted_at: dt.datetime
     policy_version: str
 
-
-class ProblemOut(Schema):
-    detail: str
+    @staticmethod
+    def resolve_granted_by(waiver: Waiver) -> str | None:
+        return _username(waiver.granted_by)
 
 
 _EVIDENCE_FIELDS = {
@@ -179,67 +195,15 @@ def _evidence(pk: int) -> Evidence:
         raise Http404(f"No evidence {pk}") from error
 
 
-def _requirement(requirement_id: str):
-    try:
-        return services.requirement_of(requirement_id)
-    except services.UnknownRequirement as error:
-        raise FieldErrors(
-            {"requirement": [f"No requirement ‘{requirement_id}’ in the policy"]}
-        ) from error
-
-
-def _form_errors(form) -> FieldErrors:
-    return FieldErrors({name: [str(m) for m in messages] for name, messages in form.errors.items()})
-
-
-def evidence_out(evidence: Evidence) -> dict:
-    return {
-        "id": evidence.pk,
-        "requirement": evidence.requirement_id,
-        "status": evidence.status,
-        "attestation": evidence.attestation,
-        "links": evidence.links,
-        "file": reverse("readiness:evidence_file", args=[evidence.pk]) if evidence.file else None,
-        "file_name": evidence.file_name,
-        "file_type": evidence.file_type,
-        "evidence_date": evidence.evidence_date,
-        "pack_version": evidence.pack_version,
-        "pack_date": evidence.pack_date,
-        "submitted_by": evidence.submitted_by.username if evidence.submitted_by else None,
-        "submitted_at": evidence.submitted_at,
-        "reviewed_by": evidence.reviewed_by.username if evidence.reviewed_by else None,
-        "reviewed_at": evidence.reviewed_at,
-        "review_note": evidence.review_note,
-        "policy_version": evidence.policy_version,
-    }
-
-
-def readiness_out(service: Service, evaluation) -> dict:
-    """A service's readiness as the API and ``osr readiness --json`` answer it."""
-    evidence: dict[str, list[dict]] = {}
+def readiness_shown(service: Service, evaluation: Evaluation) -> With:
+    """A service's evaluation with its evidence by requirement: what ``ReadinessOut`` shows
+    (the API's answer and ``osr readiness --json``)."""
+    evidence: dict[str, list[Evidence]] = {}
     for item in Evidence.objects.filter(service=service).select_related(
         "submitted_by", "reviewed_by"
     ):
-        evidence.setdefault(item.requirement_id, []).append(evidence_out(item))
-    return {
-        "phase": evaluation.phase,
-        "policy_version": evaluation.policy_version,
-        "next_phase": evaluation.next_phase,
-        "ready_for_next_phase": evaluation.ready,
-        "percent": evaluation.percent,
-        "requirements": [
-            {
-                "id": r.id,
-                "title": r.title,
-                "gate": r.gate,
-                "status": r.status,
-                "reason": r.reason,
-                "evidence": evidence.get(r.id, []),
-            }
-            for r in evaluation.requirements
-        ],
-        "blockers": [{"id": b.requirement_id, "reason": b.reason} for b in evaluation.blockers],
-    }
+        evidence.setdefault(item.requirement_id, []).append(item)
+    return With(evaluation, evidence_by_requirement=evidence)
 
 
 @router.get(
@@ -251,7 +215,7 @@ def service_readiness(request, slug: str):
     service = _service(slug)
     require(request, "readiness.view_readiness", service)
     evaluation = services.readiness_of(service, today=timezone.localdate())
-    return readiness_out(service, evaluation)
+    return readiness_shown(service, evaluation)
 
 
 @router.post(
@@ -264,21 +228,21 @@ def submit_evidence(request, slug: str):
     service = _service(slug)
     require(request, "readiness.submit_evidence", service)
     if too_large_to_read(request):
-        raise FieldErrors({"file": [too_big_message()]})
+        raise Invalid({"file": [too_big_message()]})
     data, files = _evidence_input(request)
-    requirement = _requirement(str(data.get("requirement", "")))
+    requirement = services.requirement_of(str(data.get("requirement", "")))
     form = EvidenceForm(data, files, requirement=requirement, today=timezone.localdate())
     if not form.is_valid():
-        raise _form_errors(form)
+        raise invalid(form)
     evidence = services.submit_evidence(
         service, requirement, data=form.cleaned_data, file_kind=form.file_kind, by=request.user
     )
-    return Status(201, evidence_out(_evidence(evidence.pk)))
+    return Status(201, _evidence(evidence.pk))
 
 
 @router.post(
     "/evidence/{evidence_id}/verify",
-    response={200: EvidenceOut, 409: ProblemOut},
+    response={200: EvidenceOut, 409: ErrorOut},
     summary="Verify evidence: the requirement is met",
 )
 def verify_evidence(request, evidence_id: int, body: VerifyIn):
@@ -286,17 +250,14 @@ def verify_evidence(request, evidence_id: int, body: VerifyIn):
     require(request, "readiness.verify_evidence", evidence)
     form = VerifyForm({"note": body.note})
     if not form.is_valid():
-        raise _form_errors(form)
-    try:
-        services.verify_evidence(evidence, by=request.user, note=form.cleaned_data["note"])
-    except NotAwaitingReview as error:
-        return Status(409, {"detail": str(error)})
-    return Status(200, evidence_out(_evidence(evidence_id)))
+        raise invalid(form)
+    services.verify_evidence(evidence, by=request.user, note=form.cleaned_data["note"])
+    return Status(200, _evidence(evidence_id))
 
 
 @router.post(
     "/evidence/{evidence_id}/reject",
-    response={200: EvidenceOut, 409: ProblemOut},
+    response={200: EvidenceOut, 409: ErrorOut},
     summary="Reject evidence, with the reason the team will see",
 )
 def reject_evidence(request, evidence_id: int, body: RejectIn):
@@ -304,12 +265,9 @@ def reject_evidence(request, evidence_id: int, body: RejectIn):
     require(request, "readiness.reject_evidence", evidence)
     form = RejectForm({"reason": body.reason})
     if not form.is_valid():
-        raise _form_errors(form)
-    try:
-        services.reject_evidence(evidence, by=request.user, reason=form.cleaned_data["reason"])
-    except NotAwaitingReview as error:
-        return Status(409, {"detail": str(error)})
-    return Status(200, evidence_out(_evidence(evidence_id)))
+        raise invalid(form)
+    services.reject_evidence(evidence, by=request.user, reason=form.cleaned_data["reason"])
+    return Status(200, _evidence(evidence_id))
 
 
 @router.post(
@@ -320,12 +278,12 @@ def reject_evidence(request, evidence_id: int, body: RejectIn):
 def waive_requirement(request, slug: str, body: WaiverIn):
     service = _service(slug)
     require(request, "readiness.waive_requirement", service)
-    requirement = _requirement(body.requirement)
+    requirement = services.requirement_of(body.requirement)
     form = WaiverForm(
         {"reason": body.reason, "expires_on": body.expires_on or ""}, today=timezone.localdate()
     )
     if not form.is_valid():
-        raise _form_errors(form)
+        raise invalid(form)
     waiver = services.waive_requirement(
         service,
         requirement,
@@ -333,67 +291,25 @@ def waive_requirement(request, slug: str, body: WaiverIn):
         expires_on=form.cleaned_data["expires_on"],
         by=request.user,
     )
-    return Status(201, waiver_out(Waiver.objects.select_related("granted_by").get(pk=waiver.pk)))
-
-
-def waiver_out(waiver: Waiver) -> dict:
-    return {
-        "id": waiver.pk,
-        "requirement": waiver.requirement_id,
-        "reason": waiver.reason,
-        "expires_on": waiver.expires_on,
-        "granted_by": waiver.granted_by.username if waiver.granted_by else None,
-        "granted_at": waiver.granted_at,
-        "policy_version": waiver.policy_version,
-    }
+    return Status(201, Waiver.objects.select_related("granted_by").get(pk=waiver.pk))
 
 
 @router.get(
     "/readiness",
-    response=PortfolioPage,
+    response=list[PortfolioRowOut],
     summary="The readiness portfolio: every service against the gates, a page at a time",
 )
-def readiness_portfolio(request, params: Query[PortfolioParams]):
+@paginated
+def readiness_portfolio(request, params: Query[PortfolioQuery]):
     require(request, "readiness.view_readiness")
     if params.phase and params.phase not in Phase.values:
-        raise FieldErrors({"phase": [f"Choose one of: {', '.join(Phase.values)}"]})
-    services_qs = PortfolioFilters(group=params.group, phase=params.phase).services()
-    count = services_qs.count()
-    start = (params.page - 1) * params.page_size
-    rows = services.portfolio(
-        services_qs[start : start + params.page_size], today=timezone.localdate()
-    )
+        raise Invalid({"phase": [f"Choose one of: {', '.join(Phase.values)}"]})
+    today = timezone.localdate()
 
-    def link(number: int) -> str:
-        query = request.GET.copy()
-        query["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    def show(page: QuerySet[Service]) -> list[With]:
+        return [With(ev, loaded=item) for item, ev in services.portfolio(page, today=today)]
 
-    return {
-        "count": count,
-        "next": link(params.page + 1) if start + params.page_size < count else None,
-        "previous": link(params.page - 1) if params.page > 1 else None,
-        "results": [
-            {
-                "service": item.facts.slug,
-                "name": item.facts.name,
-                "delivery_group": item.group_slug,
-                "phase": ev.phase,
-                "policy_version": ev.policy_version,
-                "next_phase": ev.next_phase,
-                "ready_for_next_phase": ev.ready,
-                "percent": ev.percent,
-                "gates": [
-                    {"id": g.id, "title": g.title, "satisfied": g.satisfied, "open": list(g.open)}
-                    for g in ev.gates
-                ],
-                "live_data_flagged": ev.live_data_flagged,
-                "live_data_overdue": ev.live_data_overdue,
-                "blockers": [{"id": b.requirement_id, "reason": b.reason} for b in ev.blockers],
-            }
-            for item, ev in rows
-        ],
-    }
+    return Shown(PortfolioFilters(group=params.group, phase=params.phase).services(), show)
 
 
 def _evidence_input(request) -> tuple[dict, dict]:
@@ -402,9 +318,9 @@ def _evidence_input(request) -> tuple[dict, dict]:
         try:
             data = json.loads(request.body or b"{}")
         except ValueError as error:
-            raise FieldErrors({"__all__": ["The body is not valid JSON"]}) from error
+            raise Invalid({"__all__": ["The body is not valid JSON"]}) from error
         if not isinstance(data, dict):
-            raise FieldErrors({"__all__": ["The body must be a JSON object"]})
+            raise Invalid({"__all__": ["The body must be a JSON object"]})
         return data, {}
     data = {key: request.POST.get(key) for key in request.POST}
     links = request.POST.getlist("links")

@@ -12,27 +12,24 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from osr.catalogue.choices import PHASE_ORDER, SupportHours
+from osr.core.shortcuts import day
 
-from .checks import MET, NOT_APPLICABLE, NOT_MET, AutomaticCheck, Outcome, register_check
+from .checks import MET, NOT_APPLICABLE, NOT_MET, AutomaticCheck, CheckOutcome, register_check
 from .facts import EvidenceFacts, ServiceFacts
 
 PACK_REQUIREMENTS = ("LD-1", "PB-1")
-
-
-def day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def support_contact(service: ServiceFacts, evidence: Sequence[EvidenceFacts], today: dt.date):
     """LD-2: the service has a support contact with a valid email address."""
     email = service.support_contact_email.strip()
     if not email:
-        return Outcome(NOT_MET, "No support contact email is recorded for the service")
+        return CheckOutcome(NOT_MET, "No support contact email is recorded for the service")
     try:
         validate_email(email)
     except ValidationError:
-        return Outcome(NOT_MET, f"The support contact ‘{email}’ is not a valid email address")
-    return Outcome(MET, f"Support contact: {email}")
+        return CheckOutcome(NOT_MET, f"The support contact ‘{email}’ is not a valid email address")
+    return CheckOutcome(MET, f"Support contact: {email}")
 
 
 def entered_private_beta(service: ServiceFacts) -> dt.date | None:
@@ -60,50 +57,52 @@ def pack_updated_in_private_beta(
     current = [e for e in packs if e.pack_date >= since]  # type: ignore[operator]
     if current:
         latest = max(current, key=lambda e: e.pack_date)  # type: ignore[arg-type,return-value]
-        return Outcome(
+        return CheckOutcome(
             MET,
             f"Pack version {latest.pack_version} dated {day(latest.pack_date)} "  # type: ignore[arg-type]
             f"is on or after private beta began ({day(since)})",
         )
     if packs:
         latest = max(packs, key=lambda e: e.pack_date)  # type: ignore[arg-type,return-value]
-        return Outcome(
+        return CheckOutcome(
             NOT_MET,
             f"The latest verified pack (version {latest.pack_version}, "
             f"{day(latest.pack_date)}) predates private beta ({day(since)})",  # type: ignore[arg-type]
         )
-    return Outcome(NOT_MET, f"No verified pack dated on or after {day(since)}")
+    return CheckOutcome(NOT_MET, f"No verified pack dated on or after {day(since)}")
 
 
 def data_owner(service: ServiceFacts, evidence: Sequence[EvidenceFacts], today: dt.date):
     """LV-1: a data owner is set on the service."""
     if service.data_owner:
-        return Outcome(MET, f"Data owner: {service.data_owner}")
-    return Outcome(NOT_MET, "No data owner is recorded for the service")
+        return CheckOutcome(MET, f"Data owner: {service.data_owner}")
+    return CheckOutcome(NOT_MET, "No data owner is recorded for the service")
 
 
 def critical_support(service: ServiceFacts, evidence: Sequence[EvidenceFacts], today: dt.date):
     """LV-4: only a critical service needs 24/7 support; its agreement is verified by hand."""
     if not service.critical:
-        return Outcome(NOT_APPLICABLE, "The service is not critical")
+        return CheckOutcome(NOT_APPLICABLE, "The service is not critical")
     if service.support_hours != SupportHours.ALWAYS:
-        return Outcome(NOT_MET, "The service is critical but its support hours are business hours")
+        return CheckOutcome(
+            NOT_MET, "The service is critical but its support hours are business hours"
+        )
     return None
 
 
 def supplier_contracts(service: ServiceFacts, evidence: Sequence[EvidenceFacts], today: dt.date):
     """AS-3: every supplier of the service's components has a current contract."""
     if not service.suppliers:
-        return Outcome(MET, "No supplier: every component is in-house")
+        return CheckOutcome(MET, "No supplier: every component is in-house")
     missing = sorted(
         s.name
         for s in service.suppliers
         if not any(start <= today <= end for start, end in s.contracts)
     )
     if missing:
-        return Outcome(NOT_MET, f"No current contract with: {', '.join(missing)}")
+        return CheckOutcome(NOT_MET, f"No current contract with: {', '.join(missing)}")
     names = ", ".join(sorted(s.name for s in service.suppliers))
-    return Outcome(MET, f"Current contracts with every supplier: {names}")
+    return CheckOutcome(MET, f"Current contracts with every supplier: {names}")
 
 
 def register_all() -> None:

@@ -9,7 +9,7 @@ guides, dev tools) put their implementation of a declared check here in their
 
 ``decide(service, evidence, today)`` is pure: it reads ``ServiceFacts`` (with
 ``service.extra[name]`` holding what ``load`` returned for that service), the
-service's evidence and the date, and returns an ``Outcome`` or ``None`` when it
+service's evidence and the date, and returns an ``CheckOutcome`` or ``None`` when it
 cannot decide (the requirement is then decided by evidence). ``load(service_ids)``
 reads what the check needs for many services at once, in a fixed number of queries,
 and returns plain data by service id.
@@ -35,14 +35,14 @@ NOT_MET = "not_met"
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class CheckOutcome:
     """What a check decided: met, not applicable, or not met (evidence may still decide)."""
 
     decided: str
     reason: str
 
 
-Decide = Callable[[ServiceFacts, Sequence[EvidenceFacts], dt.date], Outcome | None]
+Decide = Callable[[ServiceFacts, Sequence[EvidenceFacts], dt.date], CheckOutcome | None]
 Load = Callable[[Any], Mapping[int, Any]]
 
 

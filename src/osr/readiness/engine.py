@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from osr.catalogue.choices import PHASE_ORDER, Phase
 from osr.catalogue.phase_hooks import Blocker
+from osr.core.shortcuts import day
 
 from .checks import MET, NOT_APPLICABLE, AutomaticCheck
 from .choices import SATISFIED, Status
@@ -79,10 +80,6 @@ class Evaluation:
 
     def gate(self, gate_id: str) -> GateResult | None:
         return next((g for g in self.gates if g.id == gate_id), None)
-
-
-def day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def add_months(start: dt.date, months: int) -> dt.date:

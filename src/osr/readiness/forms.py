@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 
 from osr.catalogue.forms import URLListField
+from osr.core.forms import DayMonthYearField
 
 from .policy import Requirement
 from .uploads import ACCEPTED, check_upload
@@ -19,15 +20,23 @@ class EvidenceForm(forms.Form):
         required=False,
         widget=forms.Textarea,
         label="Attestation",
-        help_text="Describe the evidence, or confirm what has been done",
+        help_text="Describe the evidence, or confirm what has been done. "
+        "Give at least one of an attestation, a link or a file",
     )
-    links = URLListField(required=False, label="Links", help_text="One web address a line")
+    links = URLListField(
+        required=False,
+        label="Links",
+        help_text="One web address a line. Not needed if you give an attestation or a file",
+    )
     file = forms.FileField(
-        required=False, label="File", help_text=f"A {ACCEPTED} file, smaller than 20MB"
+        required=False,
+        label="File",
+        help_text=f"A {ACCEPTED} file, smaller than 20MB. "
+        "Not needed if you give an attestation or a link",
     )
-    evidence_date = forms.DateField(required=False, label="Date of the evidence")
+    evidence_date = DayMonthYearField(required=False, label="Date of the evidence")
     pack_version = forms.CharField(max_length=50, label="Security assurance pack version")
-    pack_date = forms.DateField(label="Date of the security assurance pack")
+    pack_date = DayMonthYearField(label="Date of the security assurance pack")
 
     def __init__(self, *args, requirement: Requirement, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,9 +77,7 @@ class EvidenceForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    note = forms.CharField(
-        required=False, widget=forms.Textarea, label="Note for the team (optional)"
-    )
+    note = forms.CharField(required=False, widget=forms.Textarea, label="Note for the team")
 
 
 class RejectForm(forms.Form):
@@ -88,7 +95,7 @@ class WaiverForm(forms.Form):
         label="Why is the requirement waived?",
         error_messages={"required": "Enter why the requirement is waived"},
     )
-    expires_on = forms.DateField(
+    expires_on = DayMonthYearField(
         required=False,
         label="Waived until",
         help_text="Leave empty for a waiver without an end date",

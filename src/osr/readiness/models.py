@@ -10,12 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from osr.catalogue.models import Service
+from osr.core.refusals import Conflicting
 
 from .choices import EventKind, EvidenceStatus, FileKind
 
 
-class NotAwaitingReview(Exception):
-    """Evidence that was already verified or rejected cannot be reviewed again."""
+class NotAwaitingReview(Conflicting):
+    """Evidence that was already verified or rejected cannot be reviewed again (409)."""
+
+    def body(self) -> dict:
+        return {"detail": self.message}
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

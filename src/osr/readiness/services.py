@@ -18,6 +18,7 @@ from osr.catalogue.phase_hooks import Blocker
 from osr.catalogue.rules import managed_group_ids
 from osr.core import notify
 from osr.core.audit import acting_as
+from osr.core.refusals import Invalid
 from osr.core.roles import OSR_MANAGER
 
 from .checks import registered_checks
@@ -28,8 +29,11 @@ from .models import Evidence, GateDecision, RequirementEvent, Waiver
 from .policy import Policy, Requirement, active_policy
 
 
-class UnknownRequirement(Exception):
+class UnknownRequirement(Invalid):
     """A requirement ID the active policy does not hold."""
+
+    def __init__(self, requirement_id: str):
+        super().__init__({"requirement": [f"No requirement ‘{requirement_id}’ in the policy"]})
 
 
 def requirement_of(requirement_id: str) -> Requirement:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from osr.catalogue.choices import Phase
 from osr.catalogue.models import DeliveryGroup, Service
 from osr.core.generic_views import page_number
+from osr.core.shortcuts import require
 
 from . import services
 from .choices import MEDIA_TYPES, STATUS_COLOURS, EvidenceStatus, Status
@@ -26,11 +26,6 @@ from .portfolio import SHOW, PortfolioFilters, evaluated_portfolio, groups_with_
 from .uploads import too_big_message, too_large_to_read
 
 PORTFOLIO_PAGE_SIZE = 50
-
-
-def require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _service(slug: str) -> Service:

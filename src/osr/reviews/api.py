@@ -3,9 +3,6 @@ actions and rehearsals. Input is checked by the pages' own forms and models."""
 
 from __future__ import annotations
 
-import contextlib
-
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -13,13 +10,16 @@ from django.utils import timezone
 from ninja import Header, Query, Router, Status
 
 from osr.catalogue.models import Person, Service
-from osr.core.api_crud import ErrorOut, FieldErrors, PageParams, page_of, require
+from osr.core.answers import With
+from osr.core.api_crud import ErrorOut
 from osr.core.concurrency import check_if_match, etag_of
+from osr.core.paging import Shown, paginated
+from osr.core.refusals import Invalid, invalid
+from osr.core.shortcuts import require
 
 from . import services
 from .api_schemas import (
     ActionOut,
-    ActionPage,
     AgendaIn,
     AssessmentIn,
     AssessmentOut,
@@ -34,14 +34,8 @@ from .api_schemas import (
     PanelMemberIn,
     RehearsalIn,
     RehearsalOut,
-    action_out,
-    assessment_out,
-    board_out,
-    decision_out,
-    rehearsal_out,
 )
-from .decisions import Condition
-from .errors import Refused
+from .board_rules import Condition
 from .filters import action_list
 from .forms import BoardForm, RehearsalForm
 from .models import Action, AgendaItem, Decision, Finding, Rehearsal, ReviewBoard
@@ -49,23 +43,12 @@ from .models import Action, AgendaItem, Decision, Finding, Rehearsal, ReviewBoar
 router = Router(tags=["Review boards"])
 
 
-@contextlib.contextmanager
-def answering_refusals():
-    """A refused operation answers 422 (bad input), 409 (conflict) or 403, with its messages."""
-    try:
-        yield
-    except Refused as refusal:
-        if refusal.status == 403:
-            raise PermissionDenied(refusal.message) from refusal
-        raise FieldErrors(refusal.errors, status=refusal.status) from refusal
-
-
-def _form_errors(form, renamed: dict[str, str] | None = None) -> FieldErrors:
-    renamed = renamed or {}
+def _form_errors(form, renamed: dict[str, str]) -> Invalid:
+    """The board form's errors under the API's field names (its day and time are one field)."""
     errors: dict[str, list[str]] = {}
-    for name, messages in form.errors.items():
+    for name, messages in invalid(form).errors.items():
         errors.setdefault(renamed.get(name, name), []).extend(messages)
-    return FieldErrors(errors)
+    return Invalid(errors)
 
 
 def _boards():
@@ -86,27 +69,13 @@ def _item(board: ReviewBoard, slug: str) -> AgendaItem:
     return item
 
 
-def _item_out(item: AgendaItem) -> dict:
-    today = timezone.localdate()
-    decisions = list(
-        Decision.objects.filter(item=item).prefetch_related(
-            "actions__owner", "actions__service__delivery_group"
-        )
-    )
-    corrected = {d.corrects_id for d in decisions if d.corrects_id}
-    return {
-        "board": item.board_id,
-        "service": item.service.slug,
-        "name": item.service.name,
-        "decided": item.decided,
-        "pack_assembled_at": item.pack_assembled_at,
-        "pack": item.pack,
-        "decisions": [
-            decision_out(d, in_force=d.pk not in corrected, today=today) for d in decisions
-        ],
-        "url": item.get_absolute_url(),
-        "pdf_url": f"{item.get_absolute_url()}/pack.pdf",
-    }
+def _decisions():
+    return Decision.objects.prefetch_related("actions__owner", "actions__service__delivery_group")
+
+
+def _item_shown(item: AgendaItem) -> ItemOut:
+    recorded = list(_decisions().filter(item=item))
+    return ItemOut.model_validate(With(item, recorded=recorded, today=timezone.localdate()))
 
 
 def _board_form(request, body: BoardIn) -> BoardForm:
@@ -121,12 +90,13 @@ def _board_form(request, body: BoardIn) -> BoardForm:
 
 
 @router.get("/review-boards", response=list[BoardOut], summary="Review boards")
+@paginated
 def list_boards(request, when: str = Query("upcoming", description="upcoming or past")):
     require(request, "reviews.view_reviewboard")
     if when not in ("upcoming", "past"):
-        raise FieldErrors({"when": ["Choose upcoming or past"]})
+        raise Invalid({"when": ["Choose upcoming or past"]})
     boards = services.boards(when=when, today=timezone.localdate())
-    return [board_out(b) for b in boards]
+    return boards
 
 
 @router.post("/review-boards", response={201: BoardOut}, summary="Schedule a review board")
@@ -134,14 +104,14 @@ def schedule_board(request, body: BoardIn):
     require(request, "reviews.add_reviewboard")
     form = _board_form(request, body)
     board = services.schedule_board(form.cleaned_data, by=request.user)
-    return Status(201, board_out(_board(board.pk)))
+    return Status(201, _board(board.pk))
 
 
 @router.get("/review-boards/{board_id}", response=BoardOut, summary="A review board")
 def get_board(request, board_id: int):
     board = _board(board_id)
     require(request, "reviews.view_reviewboard", board)
-    return board_out(board)
+    return board
 
 
 @router.post(
@@ -152,10 +122,9 @@ def add_panel_member(request, board_id: int, body: PanelMemberIn):
     require(request, "reviews.change_reviewboard", board)
     person = Person.objects.filter(pk=body.person).first()
     if person is None:
-        raise FieldErrors({"person": [f"No person with id {body.person}"]})
-    with answering_refusals():
-        services.add_panel_member(board, person, body.specialism, by=request.user)
-    return Status(201, board_out(_board(board_id)))
+        raise Invalid({"person": [f"No person with id {body.person}"]})
+    services.add_panel_member(board, person, body.specialism, by=request.user)
+    return Status(201, _board(board_id))
 
 
 @router.post(
@@ -168,11 +137,10 @@ def add_to_agenda(request, board_id: int, body: AgendaIn):
     require(request, "reviews.change_reviewboard", board)
     service = Service.objects.filter(slug=body.service).first()
     if service is None:
-        raise FieldErrors({"service": [f"No service with the slug ‘{body.service}’"]})
+        raise Invalid({"service": [f"No service with the slug ‘{body.service}’"]})
     require(request, "reviews.add_agendaitem", service)
-    with answering_refusals():
-        item = services.add_to_agenda(board, service, by=request.user, today=timezone.localdate())
-    return Status(201, _item_out(item))
+    item = services.add_to_agenda(board, service, by=request.user, today=timezone.localdate())
+    return Status(201, _item_shown(item))
 
 
 @router.delete(
@@ -187,9 +155,8 @@ def remove_from_agenda(
     board = _board(board_id)
     require(request, "reviews.change_reviewboard", board)
     item = _item(board, slug)
-    check_if_match(if_match, etag_of(_item_out(item)))
-    with answering_refusals():
-        services.remove_from_agenda(board, item.service, by=request.user)
+    check_if_match(if_match, etag_of(_item_shown(item).model_dump()))
+    services.remove_from_agenda(board, item.service, by=request.user)
     return Status(204, None)
 
 
@@ -201,8 +168,8 @@ def remove_from_agenda(
 def get_item(request, response: HttpResponse, board_id: int, slug: str):
     board = _board(board_id)
     require(request, "reviews.view_reviewboard", board)
-    shown = _item_out(_item(board, slug))
-    response["ETag"] = etag_of(shown)
+    shown = _item_shown(_item(board, slug))
+    response["ETag"] = etag_of(shown.model_dump())
     return shown
 
 
@@ -215,9 +182,8 @@ def refresh_pack(request, board_id: int, slug: str):
     board = _board(board_id)
     require(request, "reviews.change_reviewboard", board)
     item = _item(board, slug)
-    with answering_refusals():
-        services.refresh_pack(item, by=request.user, today=timezone.localdate())
-    return _item_out(item)
+    services.refresh_pack(item, by=request.user, today=timezone.localdate())
+    return _item_shown(item)
 
 
 @router.get(
@@ -229,10 +195,7 @@ def list_assessments(request, board_id: int, slug: str):
     board = _board(board_id)
     require(request, "reviews.view_reviewboard", board)
     own, others = services.assessments_shown_to(_item(board, slug), request.user)
-    return {
-        "own": assessment_out(own) if own else None,
-        "others": [assessment_out(a) for a in others],
-    }
+    return {"own": own, "others": others}
 
 
 @router.put(
@@ -244,11 +207,10 @@ def save_assessment(request, board_id: int, slug: str, body: AssessmentIn):
     board = _board(board_id)
     require(request, "reviews.assess", board)
     ratings = {code: (r.rating, r.comment) for code, r in body.ratings.items()}
-    with answering_refusals():
-        assessment = services.save_assessment(
-            _item(board, slug), by=request.user, ratings=ratings, submit=body.submit
-        )
-    return assessment_out(assessment)
+    assessment = services.save_assessment(
+        _item(board, slug), by=request.user, ratings=ratings, submit=body.submit
+    )
+    return assessment
 
 
 @router.post(
@@ -264,7 +226,7 @@ def record_outcome(request, board_id: int, slug: str, body: OutcomeIn):
     if body.corrects is not None:
         corrects = Decision.objects.filter(pk=body.corrects, item=item).first()
         if corrects is None:
-            raise FieldErrors({"corrects": ["No decision of this board on this service has it"]})
+            raise Invalid({"corrects": ["No decision of this board on this service has it"]})
     owners = set(
         Person.objects.filter(pk__in=[c.owner for c in body.conditions]).values_list(
             "pk", flat=True
@@ -274,33 +236,32 @@ def record_outcome(request, board_id: int, slug: str, body: OutcomeIn):
         Condition(c.description, c.owner if c.owner in owners else None, c.due_on)
         for c in body.conditions
     ]
-    with answering_refusals():
-        decision = services.record_outcome(
-            board,
-            item.service,
-            outcome=body.outcome,
-            summary=body.summary,
-            conditions=conditions,
-            by=request.user,
-            today=timezone.localdate(),
-            corrects=corrects,
-        )
-    decision = Decision.objects.prefetch_related(
-        "actions__owner", "actions__service__delivery_group"
-    ).get(pk=decision.pk)
-    return Status(201, decision_out(decision, in_force=True, today=timezone.localdate()))
+    decision = services.record_outcome(
+        board,
+        item.service,
+        outcome=body.outcome,
+        summary=body.summary,
+        conditions=conditions,
+        by=request.user,
+        today=timezone.localdate(),
+        corrects=corrects,
+    )
+    decision = _decisions().get(pk=decision.pk)
+    # Just recorded: nothing corrects it yet.
+    return Status(201, With(decision, in_force=True, today=timezone.localdate()))
 
 
-@router.get("/actions", response=ActionPage, summary="Actions: open ones by default, overdue first")
-def list_actions(request, paging: Query[PageParams]):
+@router.get(
+    "/actions", response=list[ActionOut], summary="Actions: open ones by default, overdue first"
+)
+@paginated
+def list_actions(request):
     require(request, "reviews.view_action")
     today = timezone.localdate()
     filters = action_list(request.GET, today=today)
     if not filters.is_valid():
-        raise FieldErrors({name: list(messages) for name, messages in filters.errors.items()})
-    found = page_of(request, filters.qs, paging.page, paging.page_size)
-    found["results"] = [action_out(a, today) for a in found.pop("rows")]
-    return found
+        raise Invalid({name: list(messages) for name, messages in filters.errors.items()})
+    return Shown(filters.qs, lambda rows: [With(a, today=today) for a in rows])
 
 
 @router.get("/actions/{action_id}", response=ActionOut, summary="An action")
@@ -309,7 +270,7 @@ def get_action(request, action_id: int):
         Action.objects.select_related("service__delivery_group", "owner"), pk=action_id
     )
     require(request, "reviews.view_action", action)
-    return action_out(action, timezone.localdate())
+    return With(action, today=timezone.localdate())
 
 
 @router.post("/actions/{action_id}/close", response=ActionOut, summary="Close an open action")
@@ -318,9 +279,8 @@ def close_action(request, action_id: int, body: CloseIn):
         Action.objects.select_related("service__delivery_group", "owner"), pk=action_id
     )
     require(request, "reviews.close_action", action)
-    with answering_refusals():
-        services.close_action(action, by=request.user, note=body.note)
-    return action_out(action, timezone.localdate())
+    services.close_action(action, by=request.user, note=body.note)
+    return With(action, today=timezone.localdate())
 
 
 def _rehearsals(service: Service):
@@ -337,10 +297,11 @@ def _rehearsals(service: Service):
     response=list[RehearsalOut],
     summary="A service's live service rehearsals, latest first",
 )
+@paginated
 def list_rehearsals(request, slug: str):
     service = get_object_or_404(Service, slug=slug)
     require(request, "reviews.view_rehearsal", service)
-    return [rehearsal_out(r) for r in _rehearsals(service)]
+    return _rehearsals(service)
 
 
 @router.post(
@@ -354,11 +315,11 @@ def record_rehearsal(request, slug: str, body: RehearsalIn):
     data = body.dict() | {"participants": "\n".join(body.participants), "findings": ""}
     form = RehearsalForm(data, today=timezone.localdate())
     if not form.is_valid():
-        raise _form_errors(form)
+        raise invalid(form)
     rehearsal = services.record_rehearsal(
         service, form.cleaned_data, body.findings, by=request.user
     )
-    return Status(201, rehearsal_out(_rehearsals(service).get(pk=rehearsal.pk)))
+    return Status(201, _rehearsals(service).get(pk=rehearsal.pk))
 
 
 @router.post(
@@ -376,9 +337,8 @@ def raise_finding_action(
     )
     owner = Person.objects.filter(pk=body.owner).first()
     if owner is None:
-        raise FieldErrors({"owner": [f"No person with id {body.owner}"]})
-    with answering_refusals():
-        action = services.raise_finding_action(
-            finding, owner=owner, due_on=body.due_on, by=request.user, today=timezone.localdate()
-        )
-    return Status(201, action_out(action, timezone.localdate()))
+        raise Invalid({"owner": [f"No person with id {body.owner}"]})
+    action = services.raise_finding_action(
+        finding, owner=owner, due_on=body.due_on, by=request.user, today=timezone.localdate()
+    )
+    return Status(201, With(action, today=timezone.localdate()))

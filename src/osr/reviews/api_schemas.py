@@ -1,4 +1,9 @@
-"""The review board API's schemas, and how each record becomes one."""
+"""The review board API's schemas, and how each record becomes one.
+
+An action's answer says whether it is overdue, which depends on the day, and a
+decision's whether a later one corrects it: neither is on the record, so they are
+given as ``With(action, today=...)`` and ``With(decision, today=..., in_force=...)``.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,35 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from .choices import ActionStatus
+from osr.core.answers import With
 
 
-class PersonOut(Schema):
+class ReviewPersonOut(Schema):
     id: int
     name: str
 
 
 class PanelMemberOut(Schema):
-    person: PersonOut
+    person: ReviewPersonOut
     specialism: str
 
 
 class AgendaEntryOut(Schema):
-    service: str
-    name: str
+    service: str = Field(alias="service.slug")
+    name: str = Field(alias="service.name")
     decided: bool
     outcome: str | None
     url: str
+
+    @staticmethod
+    def resolve_outcome(item) -> str | None:
+        # The decision in force, prefetched as ``in_force`` by the boards' queryset.
+        in_force = getattr(item, "in_force", None)
+        return in_force[0].outcome if in_force else None
+
+    @staticmethod
+    def resolve_url(item) -> str:
+        return item.get_absolute_url()
 
 
 class BoardIn(Schema):
@@ -38,15 +53,21 @@ class BoardIn(Schema):
 
 
 class BoardOut(Schema):
+    """A board with its panel and agenda (prefetched by ``services.boards``)."""
+
     id: int
-    delivery_group: str
+    delivery_group: str = Field(alias="delivery_group.slug")
     starts_at: dt.datetime
     place: str
     call_link: str
-    chair: PersonOut
+    chair: ReviewPersonOut
     panel: list[PanelMemberOut]
     agenda: list[AgendaEntryOut]
     url: str
+
+    @staticmethod
+    def resolve_url(board) -> str:
+        return board.get_absolute_url()
 
 
 class PanelMemberIn(Schema):
@@ -59,13 +80,15 @@ class AgendaIn(Schema):
 
 
 class ActionOut(Schema):
+    """Shown from ``With(action, today=...)``."""
+
     id: int
-    service: str
-    service_name: str
-    delivery_group: str
+    service: str = Field(alias="service.slug")
+    service_name: str = Field(alias="service.name")
+    delivery_group: str = Field(alias="service.delivery_group.slug")
     source: str
     description: str
-    owner: PersonOut
+    owner: ReviewPersonOut
     due_on: dt.date
     status: str
     overdue: bool
@@ -73,35 +96,62 @@ class ActionOut(Schema):
     closing_note: str
     url: str
 
+    @staticmethod
+    def resolve_overdue(action: With) -> bool:
+        return action.is_overdue(action.today)
 
-class ActionPage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[ActionOut]
+    @staticmethod
+    def resolve_url(action: With) -> str:
+        return action.get_absolute_url()
 
 
 class DecisionOut(Schema):
+    """Shown from ``With(decision, today=..., in_force=...)``."""
+
     id: int
     outcome: str
     summary: str
     decided_at: dt.datetime
     decided_by: str | None
-    corrects: int | None
+    corrects: int | None = Field(alias="corrects_id")
     in_force: bool
     conditions: list[ActionOut]
 
+    @staticmethod
+    def resolve_decided_by(decision: With) -> str | None:
+        return decision.decided_by.username if decision.decided_by else None
+
+    @staticmethod
+    def resolve_conditions(decision: With) -> list[With]:
+        return [With(a, today=decision.today) for a in decision.actions.all()]
+
 
 class ItemOut(Schema):
-    board: int
-    service: str
-    name: str
+    """Shown from ``With(item, recorded=[its decisions, oldest first], today=...)``."""
+
+    board: int = Field(alias="board_id")
+    service: str = Field(alias="service.slug")
+    name: str = Field(alias="service.name")
     decided: bool
     pack_assembled_at: dt.datetime | None
     pack: dict[str, Any]
     decisions: list[DecisionOut]
     url: str
     pdf_url: str
+
+    @staticmethod
+    def resolve_decisions(item: With) -> list[With]:
+        # A decision is in force until a later one corrects it.
+        corrected = {d.corrects_id for d in item.recorded if d.corrects_id}
+        return [With(d, today=item.today, in_force=d.pk not in corrected) for d in item.recorded]
+
+    @staticmethod
+    def resolve_url(item: With) -> str:
+        return item.get_absolute_url()
+
+    @staticmethod
+    def resolve_pdf_url(item: With) -> str:
+        return f"{item.get_absolute_url()}/pack.pdf"
 
 
 class RatingIn(Schema):
@@ -119,10 +169,14 @@ class AssessmentIn(Schema):
 
 
 class AssessmentOut(Schema):
-    member: PersonOut
-    specialism: str
+    member: ReviewPersonOut = Field(alias="member.person")
+    specialism: str = Field(alias="member.specialism")
     submitted_at: dt.datetime | None
     ratings: dict[str, RatingIn]
+
+    @staticmethod
+    def resolve_ratings(assessment) -> dict[str, Any]:
+        return {r.criterion: r for r in assessment.ratings.all()}
 
 
 class AssessmentsOut(Schema):
@@ -158,120 +212,28 @@ class RehearsalIn(Schema):
     findings: list[str] = []
 
 
-class FindingOut(Schema):
+class RehearsalFindingOut(Schema):
     id: int
     description: str
-    action: int | None
+    action: int | None = Field(description="The id of the action raised from it")
+
+    @staticmethod
+    def resolve_action(finding) -> int | None:
+        # A finding without an action has no related row: reading it raises.
+        return getattr(getattr(finding, "action", None), "pk", None)
 
 
 class RehearsalOut(Schema):
     id: int
-    service: str
+    service: str = Field(alias="service.slug")
     kind: str
     held_on: dt.date
     scenario: str
-    participants: list[str]
+    participants: list[str] = Field(alias="participant_names")
     outcome: str
-    findings: list[FindingOut]
+    findings: list[RehearsalFindingOut]
 
 
 class FindingActionIn(Schema):
     owner: int
     due_on: dt.date
-
-
-def person_out(person) -> dict:
-    return {"id": person.pk, "name": person.name}
-
-
-def board_out(board) -> dict:
-    """A board with its panel and agenda (prefetched by the caller for lists)."""
-    agenda = []
-    for item in board.agenda.all():
-        in_force = getattr(item, "in_force", None)
-        agenda.append(
-            {
-                "service": item.service.slug,
-                "name": item.service.name,
-                "decided": item.decided,
-                "outcome": in_force[0].outcome if in_force else None,
-                "url": item.get_absolute_url(),
-            }
-        )
-    return {
-        "id": board.pk,
-        "delivery_group": board.delivery_group.slug,
-        "starts_at": board.starts_at,
-        "place": board.place,
-        "call_link": board.call_link,
-        "chair": person_out(board.chair),
-        "panel": [
-            {"person": person_out(m.person), "specialism": m.specialism} for m in board.panel.all()
-        ],
-        "agenda": agenda,
-        "url": board.get_absolute_url(),
-    }
-
-
-def action_out(action, today: dt.date) -> dict:
-    return {
-        "id": action.pk,
-        "service": action.service.slug,
-        "service_name": action.service.name,
-        "delivery_group": action.service.delivery_group.slug,
-        "source": action.source,
-        "description": action.description,
-        "owner": person_out(action.owner),
-        "due_on": action.due_on,
-        "status": action.status,
-        "overdue": action.status == ActionStatus.OPEN and action.due_on < today,
-        "closed_at": action.closed_at,
-        "closing_note": action.closing_note,
-        "url": action.get_absolute_url(),
-    }
-
-
-def decision_out(decision, *, in_force: bool, today: dt.date) -> dict:
-    by = decision.decided_by
-    return {
-        "id": decision.pk,
-        "outcome": decision.outcome,
-        "summary": decision.summary,
-        "decided_at": decision.decided_at,
-        "decided_by": by.username if by else None,
-        "corrects": decision.corrects_id,
-        "in_force": in_force,
-        "conditions": [action_out(a, today) for a in decision.actions.all()],
-    }
-
-
-def assessment_out(assessment) -> dict:
-    return {
-        "member": person_out(assessment.member.person),
-        "specialism": assessment.member.specialism,
-        "submitted_at": assessment.submitted_at,
-        "ratings": {
-            r.criterion: {"rating": r.rating, "comment": r.comment}
-            for r in assessment.ratings.all()
-        },
-    }
-
-
-def rehearsal_out(rehearsal) -> dict:
-    return {
-        "id": rehearsal.pk,
-        "service": rehearsal.service.slug,
-        "kind": rehearsal.kind,
-        "held_on": rehearsal.held_on,
-        "scenario": rehearsal.scenario,
-        "participants": rehearsal.participant_names,
-        "outcome": rehearsal.outcome,
-        "findings": [
-            {
-                "id": f.pk,
-                "description": f.description,
-                "action": getattr(getattr(f, "action", None), "pk", None),
-            }
-            for f in rehearsal.findings.all()
-        ],
-    }

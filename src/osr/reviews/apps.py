@@ -11,7 +11,7 @@ class ReviewsConfig(AppConfig):
         from osr.core.navigation import NavItem, register_nav
 
         from . import audit  # noqa: F401  (registers the models with the audit log)
-        from .readiness import register_with_readiness
+        from .readiness_checks import register_with_readiness
         from .views.panels import board_panel, rehearsals_panel
 
         register_with_readiness()

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from osr.catalogue.choices import Phase
 from osr.catalogue.models import DeliveryGroup, Person, Service
+from osr.core.forms import DayMonthYearField
 
+from .board_rules import Condition
 from .choices import Criterion, Outcome, Rating, RehearsalKind, specialisms
-from .decisions import Condition
 
 
 def osr_managers():
@@ -30,13 +31,18 @@ class BoardForm(forms.Form):
     delivery_group = forms.ModelChoiceField(
         queryset=DeliveryGroup.objects.order_by("name"), to_field_name="slug"
     )
-    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayMonthYearField(label="Date")
     time = forms.TimeField(label="Start time", help_text="For example, 14:00")
     place = forms.CharField(
-        max_length=200, required=False, help_text="A room and building, or leave blank for a call"
+        max_length=200,
+        required=False,
+        help_text="A room and building. Enter a place, a call link or both",
     )
     call_link = forms.URLField(
-        max_length=500, required=False, label="Call link", help_text="A link to join the call"
+        max_length=500,
+        required=False,
+        label="Call link",
+        help_text="A link to join the call. Enter a call link, a place or both",
     )
     chair = forms.ModelChoiceField(
         queryset=osr_managers(),
@@ -137,9 +143,7 @@ class ConditionForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Condition"
     )
     owner = forms.ModelChoiceField(queryset=Person.objects.order_by("name", "id"), required=False)
-    due_on = forms.DateField(
-        required=False, label="Due date", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = DayMonthYearField(required=False, label="Due date")
 
     def condition(self) -> Condition | None:
         data = self.cleaned_data
@@ -162,7 +166,7 @@ class CloseActionForm(forms.Form):
 
 class RehearsalForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", ""), *RehearsalKind.choices])
-    held_on = forms.DateField(label="Date held", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DayMonthYearField(label="Date held")
     scenario = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     participants = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="Who took part, one a line"
@@ -191,4 +195,4 @@ class RehearsalForm(forms.Form):
 
 class FindingActionForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=Person.objects.order_by("name", "id"))
-    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DayMonthYearField(label="Due date")

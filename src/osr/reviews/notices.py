@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from osr.catalogue.models import Person, Service
 from osr.core import notify
-
-from .decisions import day
+from osr.core.shortcuts import day
 
 
 def address_of(person: Person | None) -> str:

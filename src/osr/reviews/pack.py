@@ -14,12 +14,12 @@ from django.template.loader import render_to_string
 
 from osr.catalogue.choices import PHASE_ORDER, DependencyKind, Phase
 from osr.catalogue.models import Component, Contract, Dependency, Service
+from osr.core.shortcuts import day
 from osr.readiness.choices import EvidenceStatus, Status
 from osr.readiness.models import Evidence
 from osr.readiness.services import readiness_of
 
 from .choices import ActionSource, ActionStatus
-from .decisions import day
 from .models import Action
 
 CHANGE_MODEL_REQUIREMENT = "PB-4"

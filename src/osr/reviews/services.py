@@ -17,10 +17,10 @@ from django.utils import timezone
 from osr.catalogue.choices import Phase
 from osr.catalogue.models import Person, Service
 from osr.core.audit import acting_as
+from osr.core.refusals import Forbidden
 
+from .board_rules import BoardNeed, Condition, board_need, reminder_due
 from .choices import ActionStatus
-from .decisions import BoardNeed, Condition, board_need, reminder_due
-from .errors import Refused
 from .models import (
     Action,
     AgendaItem,
@@ -32,7 +32,7 @@ from .models import (
     ReviewBoard,
 )
 from .notices import action_reminder
-from .readiness import load_board_records
+from .readiness_checks import load_board_records
 
 
 def schedule_board(data: dict, *, by) -> ReviewBoard:
@@ -99,7 +99,7 @@ def save_assessment(
     """Save a panel member's ratings of a service, as a draft or submitted for good."""
     member = panel_seat(item.board, by)
     if member is None:
-        raise Refused("Only the board's panel members assess its services", status=403)
+        raise Forbidden("Only the board's panel members assess its services")
     with acting_as(by):
         return Assessment.save_ratings(item, member, ratings, submit=submit)
 
@@ -187,7 +187,7 @@ def send_action_reminders(*, today: dt.date) -> dict[str, int]:
 
     Run daily by ``osr actions remind`` (cron) or the ``remind_actions`` task.
     """
-    from .decisions import REMIND_BEFORE_DAYS
+    from .board_rules import REMIND_BEFORE_DAYS
 
     sent = {"before": 0, "after": 0}
     candidates = Action.objects.filter(
@@ -244,8 +244,3 @@ def board_needs(services: QuerySet[Service], *, today: dt.date) -> list[tuple[Se
         if need is not None:
             needs.append((service, need))
     return needs
-
-
-def board_need_of(service: Service, *, today: dt.date) -> BoardNeed | None:
-    """Whether one service needs a board it does not have."""
-    return board_need(service.phase, load_board_records([service.pk]).get(service.pk), today)

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from osr.catalogue.models import Person, Service
 from osr.core.models import TimestampedModel
+from osr.core.refusals import Conflicting
+from osr.core.shortcuts import day
 
 from ..choices import ActionSource, ActionStatus
-from ..decisions import day
-from ..errors import conflict
 
 
 class Action(TimestampedModel):
@@ -68,7 +68,7 @@ class Action(TimestampedModel):
         with transaction.atomic():
             locked = Action.objects.select_for_update().get(pk=self.pk)
             if locked.status != ActionStatus.OPEN:
-                raise conflict(f"This action is already {locked.get_status_display().lower()}")
+                raise Conflicting(f"This action is already {locked.get_status_display().lower()}")
             locked.status = ActionStatus.CLOSED
             locked.closed_at = timezone.now()
             locked.closed_by = by if getattr(by, "is_authenticated", False) else None
@@ -79,7 +79,7 @@ class Action(TimestampedModel):
         self.status, self.closed_at = locked.status, locked.closed_at
         self.closed_by, self.closing_note = locked.closed_by, locked.closing_note
 
-    def withdraw(self, *, because) -> None:
+    def withdraw(self) -> None:
         """Withdraw an open condition replaced by a correction to the decision that set it."""
         self.status = ActionStatus.WITHDRAWN
         self.closed_at = timezone.now()

@@ -8,10 +8,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from osr.core.models import TimestampedModel
+from osr.core.refusals import Conflicting, Forbidden, Refusal
 
+from ..board_rules import assessment_errors
 from ..choices import Criterion, Rating
-from ..decisions import assessment_errors
-from ..errors import Refused, conflict
 from .boards import AgendaItem, PanelMember
 
 
@@ -54,16 +54,16 @@ class Assessment(TimestampedModel):
         changes, and none is taken once the outcome is recorded.
         """
         if member.board_id != item.board_id:
-            raise Refused("Only the board's panel members assess its services", status=403)
+            raise Forbidden("Only the board's panel members assess its services")
         with transaction.atomic():
             assessment, _ = cls.objects.select_for_update().get_or_create(item=item, member=member)
             if AgendaItem.objects.filter(pk=item.pk, decided=True).exists():
-                raise conflict("The board's outcome is recorded: assessments are closed")
+                raise Conflicting("The board's outcome is recorded: assessments are closed")
             if assessment.submitted:
-                raise conflict("Your assessment is submitted: it no longer changes")
+                raise Conflicting("Your assessment is submitted: it no longer changes")
             errors = assessment_errors(ratings, submit=submit)
             if errors:
-                raise Refused(errors)
+                raise Refusal(errors)
             existing = {r.criterion: r for r in assessment.ratings.all()}
             for criterion in Criterion.values:
                 rating, comment = ratings.get(criterion, ("", ""))

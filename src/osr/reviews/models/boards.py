@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from osr.catalogue.models import DeliveryGroup, Person, Service
 from osr.core.models import TimestampedModel
+from osr.core.refusals import Conflicting, Refusal
+from osr.core.shortcuts import day
 
+from ..board_rules import Condition
 from ..choices import ActionSource, ActionStatus
-from ..decisions import Condition, day
-from ..errors import Refused, conflict
 
 
 class ReviewBoard(TimestampedModel):
@@ -68,14 +69,14 @@ class ReviewBoard(TimestampedModel):
         from ..choices import specialisms
 
         if specialism not in specialisms():
-            raise Refused({"specialism": ["Choose one of the configured specialisms"]})
+            raise Refusal({"specialism": ["Choose one of the configured specialisms"]})
         try:
             with transaction.atomic():
                 return PanelMember.objects.create(
                     board=self, person=person, specialism=specialism, added_by=_user(by)
                 )
         except IntegrityError as error:
-            raise conflict(f"{person} is already on the panel of this board") from error
+            raise Conflicting(f"{person} is already on the panel of this board") from error
 
     def add_to_agenda(self, service: Service, *, by, today: dt.date) -> AgendaItem:
         """Put a service on the agenda, assemble its board pack, and tell its team and the panel.
@@ -87,16 +88,16 @@ class ReviewBoard(TimestampedModel):
 
         with transaction.atomic():
             if self.day < today:
-                raise Refused(f"The board of {day(self.day)} has met: add services to a later one")
+                raise Refusal(f"The board of {day(self.day)} has met: add services to a later one")
             if AgendaItem.objects.filter(board=self, service=service).exists():
-                raise conflict(f"{service} is already on this board's agenda")
+                raise Conflicting(f"{service} is already on this board's agenda")
             other = (
                 AgendaItem.objects.filter(service=service, decided=False)
                 .select_related("board")
                 .first()
             )
             if other is not None:
-                raise conflict(
+                raise Conflicting(
                     f"{service} is already on the agenda of the open board of "
                     f"{day(other.board.day)}: a service is on one open board at a time"
                 )
@@ -107,7 +108,7 @@ class ReviewBoard(TimestampedModel):
                         board=self, service=service, position=position, added_by=_user(by)
                     )
             except IntegrityError as error:
-                raise conflict(f"{service} is already on an open board's agenda") from error
+                raise Conflicting(f"{service} is already on an open board's agenda") from error
             item.refresh_pack(by=by, today=today)
             service_added_to_agenda(item)
         return item
@@ -118,9 +119,9 @@ class ReviewBoard(TimestampedModel):
             item = AgendaItem.objects.select_for_update().filter(board=self, service=service)
             found = item.first()
             if found is None:
-                raise Refused(f"{service} is not on this board's agenda")
+                raise Refusal(f"{service} is not on this board's agenda")
             if found.decided:
-                raise conflict(f"The outcome for {service} is recorded: it stays on the agenda")
+                raise Conflicting(f"The outcome for {service} is recorded: it stays on the agenda")
             found.delete()
 
     def record_outcome(
@@ -140,7 +141,7 @@ class ReviewBoard(TimestampedModel):
         A recorded outcome never changes: a correction is a new decision that
         references the one it corrects, whose open actions are withdrawn.
         """
-        from ..decisions import outcome_errors
+        from ..board_rules import outcome_errors
         from ..notices import outcome_recorded
         from .actions import Action
         from .decisions import Decision
@@ -153,22 +154,22 @@ class ReviewBoard(TimestampedModel):
                 .first()
             )
             if item is None:
-                raise Refused(f"{service} is not on this board's agenda")
+                raise Refusal(f"{service} is not on this board's agenda")
             if not self.has_met(today):
-                raise Refused(
+                raise Refusal(
                     f"The board meets on {day(self.day)}: record its outcome once it has met"
                 )
             current = item.decisions.filter(corrected_by__isnull=True).first()
             if corrects is None and current is not None:
-                raise conflict(
+                raise Conflicting(
                     f"An outcome is already recorded for {service} at this board; "
                     "to change it, record a correction that references it"
                 )
             if corrects is not None and (current is None or corrects.pk != current.pk):
-                raise conflict("Only the decision in force can be corrected")
+                raise Conflicting("Only the decision in force can be corrected")
             errors = outcome_errors(outcome, summary, conditions, today)
             if errors:
-                raise Refused(errors)
+                raise Refusal(errors)
             decision = Decision.objects.create(
                 item=item,
                 outcome=outcome,
@@ -178,7 +179,7 @@ class ReviewBoard(TimestampedModel):
             )
             if corrects is not None:
                 for action in Action.objects.filter(decision=corrects, status=ActionStatus.OPEN):
-                    action.withdraw(because=decision)
+                    action.withdraw()
             owners = Person.objects.in_bulk([c.owner_id for c in conditions])
             for condition in conditions:
                 assert condition.owner_id is not None and condition.due_on is not None
@@ -264,7 +265,7 @@ class AgendaItem(TimestampedModel):
         from ..pack import assemble_pack
 
         if self.decided:
-            raise conflict("The outcome is recorded: the pack is kept as the board saw it")
+            raise Conflicting("The outcome is recorded: the pack is kept as the board saw it")
         with transaction.atomic():
             self.pack = assemble_pack(self.service, today=today)
             self.pack_assembled_at = timezone.now()

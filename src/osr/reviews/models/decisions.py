@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from osr.core.refusals import Conflicting
+
 from ..choices import PASSING, Outcome
-from ..errors import conflict
 from .boards import AgendaItem
 
 
@@ -38,7 +39,7 @@ class Decision(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise conflict("A recorded outcome never changes: record a correction instead")
+            raise Conflicting("A recorded outcome never changes: record a correction instead")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -53,4 +54,4 @@ class Decision(models.Model):
         return self.outcome in PASSING
 
     def delete(self, *args, **kwargs):
-        raise conflict("A recorded outcome is never deleted: record a correction instead")
+        raise Conflicting("A recorded outcome is never deleted: record a correction instead")

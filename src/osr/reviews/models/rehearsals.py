@@ -9,10 +9,10 @@ from django.db import models, transaction
 
 from osr.catalogue.models import Person, Service
 from osr.core.models import TimestampedModel
+from osr.core.refusals import Conflicting, Refusal
+from osr.core.shortcuts import day
 
 from ..choices import ActionSource, RehearsalKind
-from ..decisions import day
-from ..errors import Refused, conflict
 from .actions import Action
 
 
@@ -64,10 +64,10 @@ class Finding(models.Model):
     def raise_action(self, *, owner: Person, due_on: dt.date, by, today: dt.date) -> Action:
         """Make the finding an action with an owner and a due date; once only."""
         if due_on < today:
-            raise Refused({"due_on": ["The due date cannot be in the past"]})
+            raise Refusal({"due_on": ["The due date cannot be in the past"]})
         with transaction.atomic():
             if Action.objects.filter(finding=self).exists():
-                raise conflict("This finding is already an action")
+                raise Conflicting("This finding is already an action")
             return Action.objects.create(
                 service_id=self.rehearsal.service_id,
                 source=ActionSource.FINDING,

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from osr.core.generic_views import page_number
+from osr.core.refusals import Refusal, show_on
+from osr.core.shortcuts import require
 
 from .. import services
-from ..errors import Refused
 from ..filters import action_list
 from ..forms import CloseActionForm
 from ..models import Action
-from .common import add_refusal, refusal_status, require
 
 PAGE_SIZE = 50
 
@@ -60,9 +60,9 @@ def action_page(request, pk: int):
         if form.is_valid():
             try:
                 services.close_action(action, by=request.user, note=form.cleaned_data["note"])
-            except Refused as refusal:
-                add_refusal(form, refusal)
-                status = refusal_status(refusal)
+            except Refusal as refusal:
+                show_on(form, refusal)
+                status = refusal.status
             else:
                 messages.success(request, "Action closed")
                 return redirect(action.get_absolute_url())

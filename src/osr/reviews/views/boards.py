@@ -13,21 +13,18 @@ from osr.catalogue.models import DeliveryGroup, Service
 from osr.catalogue.rules import is_admin
 from osr.core.concurrency import edit_conflict, version_token
 from osr.core.generic_views import page_number
+from osr.core.refusals import Refusal, show_on
+from osr.core.shortcuts import day, require
 
 from .. import services
 from ..choices import OUTCOME_COLOURS
-from ..decisions import day
-from ..errors import Refused
 from ..forms import AgendaForm, BoardForm, PanelMemberForm
 from ..models import AgendaItem, Decision
 from .common import (
-    add_refusal,
     board_crumb,
     crumbs,
     form_page,
     get_board,
-    refusal_status,
-    require,
 )
 
 PAST_PAGE_SIZE = 25
@@ -145,9 +142,9 @@ def panel_add(request, pk: int):
             member = services.add_panel_member(
                 board, form.cleaned_data["person"], form.cleaned_data["specialism"], by=request.user
             )
-        except Refused as refusal:
-            add_refusal(form, refusal, fields=("person", "specialism"))
-            status = refusal_status(refusal)
+        except Refusal as refusal:
+            show_on(form, refusal)
+            status = refusal.status
         else:
             messages.success(request, f"{member} is on the panel")
             return redirect(board.get_absolute_url() + "#panel")
@@ -174,9 +171,9 @@ def agenda_add(request, pk: int):
             item = services.add_to_agenda(
                 board, service, by=request.user, today=timezone.localdate()
             )
-        except Refused as refusal:
-            add_refusal(form, refusal)
-            status = refusal_status(refusal)
+        except Refusal as refusal:
+            show_on(form, refusal)
+            status = refusal.status
         else:
             messages.success(
                 request, f"{service} is on the agenda; its team and the panel are told"
@@ -206,8 +203,8 @@ def agenda_remove(request, pk: int, slug: str):
     if request.method == "POST":
         try:
             services.remove_from_agenda(board, service, by=request.user)
-        except Refused as refusal:
-            status = refusal_status(refusal)
+        except Refusal as refusal:
+            status = refusal.status
             return render(
                 request,
                 "layouts/confirm.html",

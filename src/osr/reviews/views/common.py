@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
-from ..decisions import day
-from ..errors import Refused
+from osr.core.shortcuts import day
+
 from ..models import AgendaItem, ReviewBoard
 from ..pack import on  # noqa: F401  (re-exported for the pages)
-
-
-def require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def get_board(pk: int) -> ReviewBoard:
@@ -45,22 +39,8 @@ def board_crumb(board: ReviewBoard) -> dict:
     return {"text": f"Board on {day(board.day)}", "href": board.get_absolute_url()}
 
 
-def add_refusal(form, refusal: Refused, fields=()) -> None:
-    """Show a refused operation's messages on the form, against the fields they name."""
-    for name, messages in refusal.errors.items():
-        for message in messages:
-            form.add_error(name if name in fields else None, message)
-
-
 def form_page(request, template: str, context: dict, form, *, status: int | None = None):
     """A form page: 422 when the form shows errors, or the refusal's own status."""
     if status is None:
         status = 422 if form.errors else 200
     return render(request, template, {"form": form, **context}, status=status)
-
-
-def refusal_status(refusal: Refused) -> int:
-    """Pages answer a refusal as the API does, but permission refusals stay 403."""
-    if refusal.status == 403:
-        raise PermissionDenied(refusal.message)
-    return refusal.status

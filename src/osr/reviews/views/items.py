@@ -9,23 +9,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from osr.core.refusals import Refusal, show_on
+from osr.core.shortcuts import day, require
+
 from .. import services
 from ..choices import OUTCOME_COLOURS, RATING_COLOURS, Criterion
-from ..decisions import day
-from ..errors import Refused
 from ..forms import AssessmentForm, ConditionFormSet, OutcomeForm
 from ..models import Decision
 from ..pack import SECTIONS, render_pdf
 from .common import (
-    add_refusal,
     board_crumb,
     crumbs,
     form_page,
     get_board,
     get_item,
     on,
-    refusal_status,
-    require,
 )
 
 
@@ -94,7 +92,7 @@ def pack_refresh(request, pk: int, slug: str):
     board, item = _item(request, pk, slug, "reviews.change_reviewboard")
     try:
         services.refresh_pack(item, by=request.user, today=timezone.localdate())
-    except Refused as refusal:
+    except Refusal as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, "The board pack is assembled again from what OSR holds now")
@@ -118,9 +116,9 @@ def assessment(request, pk: int, slug: str):
         submit = request.POST.get("action") == "submit"
         try:
             services.save_assessment(item, by=request.user, ratings=form.ratings(), submit=submit)
-        except Refused as refusal:
+        except Refusal as refusal:
             form.add_refusal(refusal.errors)
-            status = refusal_status(refusal)
+            status = refusal.status
         else:
             if submit:
                 messages.success(
@@ -165,9 +163,9 @@ def outcome(request, pk: int, slug: str):
                 today=timezone.localdate(),
                 corrects=corrects,
             )
-        except Refused as refusal:
-            add_refusal(form, refusal, fields=("outcome", "summary"))
-            status = refusal_status(refusal)
+        except Refusal as refusal:
+            show_on(form, refusal)
+            status = refusal.status
         else:
             messages.success(request, f"Outcome recorded: {decision.get_outcome_display().lower()}")
             return redirect(decision.get_absolute_url())

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from osr.core.shortcuts import day
+
+from ..board_rules import board_need, board_passed, rehearsals_run
 from ..choices import OUTCOME_COLOURS, ActionStatus
-from ..decisions import board_need, board_passed, day, rehearsals_run
 from ..models import Action, AgendaItem, Decision, Rehearsal
-from ..readiness import load_board_records, load_rehearsals
+from ..readiness_checks import load_board_records, load_rehearsals
 
 REHEARSALS_SHOWN = 10
 

@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from osr.catalogue.models import Service
+from osr.core.refusals import Refusal, show_on
+from osr.core.shortcuts import require
 
 from .. import services
-from ..errors import Refused
 from ..forms import FindingActionForm, RehearsalForm
 from ..models import Finding, Rehearsal
-from .common import add_refusal, form_page, refusal_status, require
+from .common import form_page
 
 
 def _service(request, slug: str, perm: str) -> Service:
@@ -89,9 +90,9 @@ def finding_action(request, slug: str, pk: int, finding: int):
                 by=request.user,
                 today=timezone.localdate(),
             )
-        except Refused as refusal:
-            add_refusal(form, refusal, fields=("owner", "due_on"))
-            status = refusal_status(refusal)
+        except Refusal as refusal:
+            show_on(form, refusal)
+            status = refusal.status
         else:
             messages.success(request, "The finding is now an action")
             return redirect(action.get_absolute_url())

@@ -4,7 +4,6 @@ Filters and the JSON output are the API's own (the services resource's filter
 set and output), so a script gets the same fields from either.
 """
 
-import functools
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,7 +12,7 @@ from django.http import QueryDict
 
 from osr.catalogue.choices import Phase
 from osr.catalogue.resources import SERVICES
-from osr.core.resources import output_of, output_schema
+from osr.core.resources import output_of
 
 # The command-line option that sets each filter, to name it in error messages.
 OPTION_OF_FILTER = {"phase": "--phase", "delivery_group": "--group", "q": "--q"}
@@ -87,15 +86,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{_label(name).ljust(width)}  {_readable(service, name, value)}")
 
 
-@functools.cache
-def _service_schema():
-    return output_schema(SERVICES)
-
-
 def _api_output(service) -> dict:
     # Validated through the API's output schema so that values serialise as the API's do.
     output = output_of(SERVICES, service)
-    return _service_schema().model_validate(output).model_dump(mode="json")
+    return SERVICES.schema_out.model_validate(output).model_dump(mode="json")
 
 
 def _json(value) -> str:

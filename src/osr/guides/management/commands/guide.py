@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
 from django.utils import timezone
 
 from osr.catalogue.models import Service
+from osr.core.refusals import NotFound
 from osr.guides import services
 from osr.guides.choices import Format
 from osr.guides.export import write_zip
@@ -61,7 +61,7 @@ class Command(BaseCommand):
         try:
             which = services.CURRENT if options["current"] else options["number"]
             guide = services.guide_for(service, which, today=timezone.localdate())
-        except Http404 as missing:
+        except NotFound as missing:
             raise CommandError(f"{missing}; generate one, or use --current") from missing
         path.write_bytes(render(guide, formats[0]))
         self.stdout.write(f"Wrote {path} ({guide.title}, {_version_text(guide)})")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from osr.catalogue.choices import PHASE_ORDER, Phase
 from osr.catalogue.models import Service
-from osr.readiness.api import readiness_out
+from osr.readiness.api import ReadinessOut, readiness_shown
 from osr.readiness.services import readiness_of
 
 
@@ -38,7 +38,8 @@ class Command(BaseCommand):
         evaluation = readiness_of(service, today=today, target_phase=phase)
         target = evaluation.target_phase
         if options["json"]:
-            body = readiness_out(service, readiness_of(service, today=today))
+            shown = readiness_shown(service, readiness_of(service, today=today))
+            body = ReadinessOut.model_validate(shown).model_dump()
             body |= {
                 "service": service.slug,
                 "target_phase": target,

@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 from django.utils import timezone
 
+from osr.core.answers import With
 from osr.reviews import services
-from osr.reviews.api_schemas import ActionOut, action_out
+from osr.reviews.api_schemas import ActionOut
 from osr.reviews.filters import action_list
 
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         overdue = list(filters.qs.filter(due_on__lt=today))
         if options["json"]:
             rows = [
-                ActionOut.model_validate(action_out(a, today)).model_dump(mode="json")
+                ActionOut.model_validate(With(a, today=today)).model_dump(mode="json")
                 for a in overdue
             ]
             self.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False))

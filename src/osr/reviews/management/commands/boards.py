@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from osr.reviews import services
-from osr.reviews.api_schemas import BoardOut, board_out
+from osr.reviews.api_schemas import BoardOut
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         when = "past" if options["past"] else "upcoming"
         boards = list(services.boards(when=when, today=timezone.localdate()))
         if options["json"]:
-            rows = [BoardOut.model_validate(board_out(b)).model_dump(mode="json") for b in boards]
+            rows = [BoardOut.model_validate(b).model_dump(mode="json") for b in boards]
             self.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False))
             return
         if not boards:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, Outcome, register_check
+from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, CheckOutcome, register_check
 
 from . import checks
 from .mapping import current_mapping
@@ -41,12 +41,12 @@ def load_snapshots(service_ids) -> dict[int, dict[str, Any]]:
 def decider(name: str, check: Callable[[dict[str, Any], Any], checks.CheckResult]):
     """A readiness ``decide`` for one MyIT check: pure, over the facts ``load_snapshots`` gave."""
 
-    def decide(service, evidence, today) -> Outcome:
+    def decide(service, evidence, today) -> CheckOutcome:
         loaded = service.extra.get(name)
         if not loaded:
-            return Outcome(NOT_MET, checks.NOT_SYNCED)
+            return CheckOutcome(NOT_MET, checks.NOT_SYNCED)
         result = check(loaded["held"], loaded["mapping"])
-        return Outcome(MET if result.met else NOT_MET, result.reason)
+        return CheckOutcome(MET if result.met else NOT_MET, result.reason)
 
     return decide
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, Outcome, register_check
+from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, CheckOutcome, register_check
 
 from .assembly import assemble_many, is_assembling
 from .document import day_text
@@ -47,22 +47,22 @@ def load_guide_states(service_ids) -> dict[int, dict]:
     return states
 
 
-def decide(service, evidence, today) -> Outcome:
+def decide(service, evidence, today) -> CheckOutcome:
     """AS-4: the latest approved guide is complete and nothing it was built from has changed."""
     state = service.extra.get(NAME)
     if not state:
-        return Outcome(NOT_MET, "No version of the service operations guide has been approved")
+        return CheckOutcome(NOT_MET, "No version of the service operations guide has been approved")
     number = state["number"]
     if not state["complete"]:
-        return Outcome(
+        return CheckOutcome(
             NOT_MET, f"Version {number} of the guide was approved with sections incomplete"
         )
     if state["current"] != state["fingerprint"]:
-        return Outcome(
+        return CheckOutcome(
             NOT_MET,
             f"Guide out of date: what version {number} was built from has changed since",
         )
-    return Outcome(
+    return CheckOutcome(
         MET,
         f"Version {number} of the service operations guide, approved on "
         f"{day_text(state['approved_on'])}, is complete and up to date",

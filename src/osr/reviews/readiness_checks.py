@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, Outcome, register_check
+from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, CheckOutcome, register_check
 from osr.readiness.facts import EvidenceFacts, ServiceFacts
 from osr.readiness.flags import PortfolioFlag, register_portfolio_flag
 
-from .decisions import BoardRecord, board_need, board_passed, rehearsals_run
+from .board_rules import BoardRecord, board_need, board_passed, rehearsals_run
 from .models import AgendaItem, Decision, Rehearsal
 
 BOARD_PASSED = "reviews.board_passed"
@@ -60,13 +60,13 @@ def load_rehearsals(service_ids) -> dict[int, list]:
 def decide_board_passed(service: ServiceFacts, evidence: Sequence[EvidenceFacts], today):
     """LV-5: met by a green or amber outcome of the review board; red leaves it unmet."""
     met, reason = board_passed(service.extra.get(BOARD_PASSED), today)
-    return Outcome(MET if met else NOT_MET, reason)
+    return CheckOutcome(MET if met else NOT_MET, reason)
 
 
 def decide_rehearsals(service: ServiceFacts, evidence: Sequence[EvidenceFacts], today):
     """LV-3: met by an incident and a change rehearsal within the last 12 months."""
     met, reason = rehearsals_run(service.extra.get(REHEARSALS, ()), today)
-    return Outcome(MET if met else NOT_MET, reason)
+    return CheckOutcome(MET if met else NOT_MET, reason)
 
 
 def board_flag(service: ServiceFacts, today) -> PortfolioFlag | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, Outcome, register_check
+from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, CheckOutcome, register_check
 
 from .choices import ChangeStatus, Host
 from .models import Integration
@@ -26,10 +26,10 @@ def load_integrations(service_ids) -> dict[int, dict[str, int]]:
     return loaded
 
 
-def decide(service, evidence, today) -> Outcome:
+def decide(service, evidence, today) -> CheckOutcome:
     """PUB-2: met once an integration of the service has raised at least one change."""
     result = automated_links(service.extra.get(NAME, {}))
-    return Outcome(MET if result.met else NOT_MET, result.reason)
+    return CheckOutcome(MET if result.met else NOT_MET, result.reason)
 
 
 def register_with_readiness() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from osr.catalogue.choices import Phase
+from osr.core.shortcuts import day
 from osr.readiness.engine import add_months
 
 from .choices import PASSING, Criterion, Outcome, Rating, RehearsalKind
@@ -23,10 +24,6 @@ REMIND_OVERDUE_EVERY_DAYS = 7
 
 # LV-3 asks for rehearsals within the last year.
 REHEARSALS_VALID_MONTHS = 12
-
-
-def day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +133,7 @@ def board_passed(record: BoardRecord | None, today: dt.date) -> tuple[bool, str]
         if upcoming:
             return False, f"On the agenda of the review board on {day(upcoming[0])}"
         return False, "The service has not been to a review board"
-    decided_on, outcome, board_on = latest
+    _decided_on, outcome, board_on = latest
     said = f"The review board on {day(board_on)} decided {Outcome(outcome).label.lower()}"
     if outcome in PASSING:
         return True, said

@@ -1,0 +1,106 @@
+"""The one way the API pages a list: ``?page=`` and ``?page_size=``, answered as
+``{count, next, previous, results}``.
+
+Every list endpoint declares ``response=list[ItemOut]`` and ``@paginated`` (ninja's
+``@paginate(OsrPagination)``); ninja turns the declared list into the page envelope,
+in the OpenAPI document too.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase, paginate
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A list to page, and how the rows of one page are shown.
+
+    ``show`` is given the whole page at once (for a queryset, the page as a
+    queryset not yet read), so that what it loads for the rows is loaded in a
+    fixed number of queries whatever the page's length.
+    """
+
+    rows: QuerySet | Sequence[Any]
+    show: Callable[[Any], Iterable[Any]]
+
+
+class PageQuery(PaginationBase.Input):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=settings.OSR_API_MAX_PAGE_SIZE)
+
+
+class OsrPagination(PaginationBase):
+    # A class of its own name: the OpenAPI document names the schema after it.
+    Input = PageQuery  # type: ignore[assignment]
+
+    class Output(Schema):
+        count: int
+        next: str | None
+        previous: str | None
+        results: list[Any]
+
+    items_attribute = "results"
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: PageQuery, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        rows, show = (
+            (queryset.rows, queryset.show) if isinstance(queryset, Shown) else (queryset, list)
+        )
+        page, size = pagination.page, pagination.page_size
+        start = (page - 1) * size
+        chosen: QuerySet | list[Any]
+        if isinstance(rows, QuerySet):
+            count, chosen = _page_of_queryset(rows, start, size)
+        else:
+            everything = list(rows)
+            count, chosen = len(everything), everything[start : start + size]
+        return {
+            "count": count,
+            "next": _link(request, page + 1) if start + size < count else None,
+            "previous": _link(request, page - 1) if page > 1 else None,
+            "results": list(show(chosen)),
+        }
+
+
+def paginated(view: View) -> View:
+    """``@paginate(OsrPagination)`` for a view whose annotations may be strings.
+
+    Ninja reads the parameters of the paginated wrapper in ninja's own module,
+    where names a view's module imports under ``from __future__ import
+    annotations`` are unknown; the view's own annotations are resolved first.
+    """
+    view.__annotations__ = typing.get_type_hints(view, include_extras=True)
+    return paginate(OsrPagination)(view)
+
+
+def _page_of_queryset(queryset: QuerySet, start: int, size: int) -> tuple[int, QuerySet]:
+    """The count, and one page of a queryset in its order, not yet read.
+
+    Counting and paging read primary keys only, so that a deep page skips its
+    predecessors in an index rather than building (and de-duplicating) every
+    full row before it; the page's own rows are then loaded by key, in the same
+    query, with whatever the queryset prefetches.
+    """
+    count = queryset.values("pk").count()
+    # A page past the end is empty; asking the database would overflow its offset.
+    if start >= count:
+        return count, queryset.none()
+    return count, queryset.filter(pk__in=queryset.values("pk")[start : start + size])
+
+
+def _link(request: HttpRequest, number: int) -> str:
+    params = request.GET.copy()
+    params["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")

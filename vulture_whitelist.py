@@ -1,0 +1,176 @@
+# Names vulture cannot see used: read by a framework, a template, a migration
+# or a test, or set through getattr/setattr, keyword lookups and string paths.
+# Framework conventions matched by pattern are in pyproject.toml's [tool.vulture].
+# ruff: noqa
+_ = object()
+
+# Model fields: columns, read by forms, templates, filters and getattr(f"{role}_...").
+_.forced
+_.key_hash
+_.last_used
+_.last_sign_in
+_.log_entry
+_.created_by
+_.raised_at
+_.raised_by
+_.scheduled_by
+_.added_by
+_.recorded_by
+_.file_size
+_.review_cycle_months
+_.business_processes
+_.environment_urls
+_.outage_impact
+_.support_tiers
+_.out_of_hours_cover
+_.on_call
+_.availability_target
+_.slos
+_.measured_how
+_.supplier_targets
+_.health_checks
+_.alerting
+_.severities
+_.escalation_path
+_.communications
+_.post_incident_reviews
+_.release_frequency
+_.standard_changes
+_.known_errors
+_.rto
+_.rpo
+_.disaster_definition
+_.recovery_invoked_by
+_.recovery_steps
+_.backup_arrangements
+_.last_dr_test
+_.load_tested_to
+_.scaling
+_.access_arrangements
+_.last_penetration_test
+_.personal_data_held
+_.dpia_status
+_.knowledge_transfer
+_.early_life_support
+_.osr_manager_approved_by
+_.osr_manager_approver
+_.osr_manager_approved_at
+_.live_services_manager_approved_by
+_.live_services_manager_approver
+_.live_services_manager_approved_at
+
+# Choices members: stored values, offered in forms and named in policy and fixtures.
+_.SUPPORT
+_.CDP
+_.AZURE
+_.AWS
+_.ON_PREMISES
+_.NOT_REQUIRED
+_.COMPLETED
+_.UPTIME
+_.DEPLOYMENT
+_.QUALITY_ASSURANCE
+_.LIVE_LIKE_TESTING
+_.MONITORING
+_.ORGANISATIONAL
+_.END_TO_END
+_.INCIDENT
+_.CHANGE
+
+# API schema fields, filled from the object or a resolver and serialised by name.
+_.hook_url
+_.changes_raised
+_.myit_url
+_.changes_since
+_.downloads
+_.latest_version
+_.approved_version
+_.changed_sections
+_.support_documentation_met
+_.removed
+_.ready_for_next_phase
+_.pdf_url
+_.last_delivery_at
+_.requested_at
+_.queued_at
+_.started_at
+_.finished_at
+_.reviewed_at
+_.pack_assembled_at
+# django-ninja pagination: the paginator's output schema and its hooks.
+_.Output
+_.items_attribute
+_.paginate_queryset
+
+# Read by Jinja2 templates.
+_.url_name
+_.prefixes
+_.live_dependencies
+_.automatic
+_.live_data_due
+_.colour
+_.guidance
+_.blocked
+_.is_overdue
+_.participant_names  # also the rehearsal schema's field alias
+_.schema  # the guide document's format version, written into every export
+
+# Django: forms, widgets, views, error handlers, upload_to, auth and CSRF.
+_.search  # django-filter's method="search"
+_.widget
+_.disabled
+_.allow_multiple_selected
+_.uploads
+_.redirect_authenticated_user
+_.form_invalid
+_.is_staff
+_._dont_enforce_csrf_checks
+_.permission_denied  # handler403/404/500 in osr/urls.py
+_.page_not_found
+_.server_error
+_.exception
+_.filename
+_.application  # WSGI entry point
+_.__annotations__  # read by django-ninja when it wraps a paginated view
+
+# Named in settings: LOGGING's filter and formatter.
+_.RequestIdFilter
+_.JsonFormatter
+
+# mozilla-django-oidc's backend and views: settings and hooks it reads by name.
+_.OIDC_RP_IDP_SIGN_KEY
+_.OIDC_OP_TOKEN_ENDPOINT
+_.OIDC_OP_JWKS_ENDPOINT
+_.OIDC_OP_AUTH_ENDPOINT
+_._verify_jws
+_.get_userinfo
+_.access_token
+_.id_token
+_.verify_claims
+_.filter_users_by_claims
+_.update_user
+_.login_failure
+
+# Third-party interfaces: prometheus collectors, tarfile members, python-docx.
+_.collect
+_.gid
+_.gname
+_.uname
+_.mtime
+_.bold
+_.space_after
+_.tblStyle_val
+_.author
+_.left_margin
+_.right_margin
+_.rgb
+_.exc  # __exit__(*exc)
+
+# Used by migrations (not scanned), tests and benchmarks.
+_.seal_existing  # core migration 0003
+_.forget  # graph index: tests and bench start as a fresh process would
+_.external_nodes
+_.register_live_data_obligations  # the graph's hook, documented in graph/hooks.py
+_.inject  # the fake MyIT server's test controls
+_.writes
+_.requests_with_cookie
