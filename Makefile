@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := src/osr/static/govuk/govuk-frontend.min.css
-VENDOR := src/osr/static/vendor/cytoscape.min.js
+VENDOR := src/osr/static/vendor/cytoscape.min.js src/osr/static/vendor/cytoscape-dagre.min.js
 
 .PHONY: run test lint typecheck pytest assets install browser bench clean
 
@@ -34,10 +34,12 @@ $(ASSETS): package.json package-lock.json
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js src/osr/static/govuk/
 	sed 's#url(/assets/#url(assets/#g' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(ASSETS)
 
-# Front-end libraries the pages load as they are published (the dependency map's Cytoscape.js).
+# Front-end libraries the pages load as they are published: the dependency map's
+# Cytoscape.js and its dagre layout (cytoscape-dagre's dist file bundles dagre itself).
 $(VENDOR): $(ASSETS)
 	mkdir -p src/osr/static/vendor
-	cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)
+	cp node_modules/cytoscape/dist/cytoscape.min.js src/osr/static/vendor/
+	cp node_modules/cytoscape-dagre/dist/cytoscape-dagre.min.js src/osr/static/vendor/
 
 # The browser journeys drive Debian's Chromium (never a downloaded browser build).
 browser:

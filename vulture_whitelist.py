@@ -114,12 +114,15 @@ _.blocked
 _.is_overdue
 _.participant_names  # also the rehearsal schema's field alias
 _.schema  # the guide document's format version, written into every export
+_.default_sort  # a list's order when its address asks for none, marked on its header
+_.history_href  # an audit entry's link to its object's whole history
 
 # Django: forms, widgets, views, error handlers, upload_to, auth and CSRF.
 _.search  # django-filter's method="search"
 _.widget
 _.disabled
 _.allow_multiple_selected
+_.label_from_instance  # a ModelChoiceField's option label
 _.uploads
 _.redirect_authenticated_user
 _.form_invalid

@@ -225,7 +225,7 @@ def test_audit_page_shows_who_changed_which_field_from_what_to_what(api, page, u
     )
     assert response.status_code == 200
     body = page("viewer").get("/audit").content.decode()
-    assert "delivery" in body  # who
+    assert "Delivery" in body  # who, by the name of the person they are
     assert "Name" in body  # which field
     assert "<del>Flood warnings</del>" in body  # from what
     assert "Sign up for flood warnings" in body  # to what
@@ -243,7 +243,7 @@ def test_object_audit_page_shows_only_that_objects_history(api, page, users):
     body = response.content.decode()
     assert "Change history of Flood warnings" in body
     assert "Critical" in body and "Saves lives" in body
-    assert "osr_manager" in body
+    assert "Osr Manager" in body  # the actor's full name, not their username
     assert "Fishing" not in body and "Rod licences" not in body
 
 
@@ -271,4 +271,4 @@ def test_audit_of_a_deleted_object_still_shows_its_history(api, page, users):
     service = ServiceFactory(slug="flood", name="Flood warnings", delivery_group=users.own)
     assert api("admin").delete("/api/v1/services/flood").status_code == 204
     body = page("viewer").get(f"/audit/catalogue/service/{service.pk}").content.decode()
-    assert "Deleted" in body and "Flood warnings" in body and "admin" in body
+    assert "Deleted" in body and "Flood warnings" in body and "Admin" in body

@@ -52,6 +52,7 @@ def test_map_embeds_the_graph_and_lists_the_same_edges(page, chain):
     assert len(data["edges"]) == 3
     assert html.count('<tr class="govuk-table__row">') == 3 + 1  # header and one row an edge
     assert "vendor/cytoscape.min.js" in html and "graph/map.js" in html
+    assert "vendor/cytoscape-dagre.min.js" in html
 
 
 def test_map_of_a_neighbourhood(page, chain):
@@ -72,8 +73,43 @@ def test_map_escapes_names_in_the_embedded_data(page, users):
     assert embedded_graph(html)["nodes"][0]["name"].startswith("</script>")
 
 
-def test_map_of_an_unknown_service_is_404(page, chain):
-    assert page("viewer").get("/dependency-map?service=nowhere").status_code == 404
+def test_map_focus_found_by_name_in_any_case(page, chain):
+    response = page("viewer").get("/dependency-map", {"service": "  database ", "depth": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Dependency map of Database" in html
+    assert {n["slug"] for n in embedded_graph(html)["nodes"]} == {"db", "api"}
+    assert 'data-focus="service:db"' in html
+    assert 'value="Database"' in html  # the box shows the service's own name
+
+
+def test_map_suggests_every_service_name(page, chain):
+    html = page("viewer").get("/dependency-map").content.decode()
+    names = re.search(r'<datalist id="service-names">(.*?)</datalist>', html, re.S)
+    assert names, "the service box has a list of suggestions"
+    options = re.findall(r'<option value="([^"]*)">', names.group(1))
+    assert options == ["Api", "Database", "Portal"]  # services only, not external systems
+    assert 'list="service-names"' in html
+
+
+def test_map_of_an_unknown_name_shows_the_error_summary(page, chain):
+    response = page("viewer").get("/dependency-map?service=Nowhere+at+all&depth=2")
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "govuk-error-summary" in html and "There is a problem" in html
+    assert "No service is called ‘Nowhere at all’" in html
+    assert 'href="#id_service"' in html and 'id="id_service"' in html
+    assert 'value="Nowhere at all"' in html  # what was typed is kept
+    assert "<title>Error: " in html
+    assert len(embedded_graph(html)["nodes"]) == 4  # the whole map is still drawn
+
+
+def test_map_of_a_service_by_slug_still_works(page, chain):
+    response = page("viewer").get("/dependency-map?service=api&depth=2")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dependency map of Api" in html
+    assert {n["slug"] for n in embedded_graph(html)["nodes"]} == {"api", "db", "portal", "notify"}
 
 
 def test_map_needs_sign_in(client, chain):

@@ -61,11 +61,36 @@ def referenced_by_slug(field: forms.Field) -> bool:
     )
 
 
-class CatalogueForm(forms.ModelForm):
-    """A model form whose required-field message names the field."""
+def groups_permitting(user, perm: str) -> list[int] | None:
+    """The delivery groups in which ``user`` has ``perm``, or None where that is all of them.
 
-    def __init__(self, *args, **kwargs):
+    Asked of the rule group by group: the ``add_*`` rules take the delivery group
+    the new thing belongs to, so a drop-down offers exactly what the pages and the
+    API then allow.
+    """
+    groups = list(models.DeliveryGroup.objects.all())
+    permitted = [group.pk for group in groups if user.has_perm(perm, group)]
+    return None if len(permitted) == len(groups) else permitted
+
+
+def _group_lookup(model) -> str:
+    # An option is a delivery group itself, or something belonging to one.
+    return "pk" if model is models.DeliveryGroup else "delivery_group"
+
+
+class CatalogueForm(forms.ModelForm):
+    """A model form whose required-field message names the field.
+
+    Given the ``user`` filling it in (the pages give it; the API, which shows no
+    drop-down, does not), each field of ``chosen_by_rule`` offers only the
+    options in delivery groups where the user has that permission.
+    """
+
+    chosen_by_rule: dict[str, str] = {}
+
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         for name, field in self.fields.items():
             label = field.label or name.replace("_", " ").capitalize()
             field.error_messages["required"] = f"Enter {label.lower()}"
@@ -80,11 +105,53 @@ class CatalogueForm(forms.ModelForm):
                 # A model form starts from the related object's id, which matches no
                 # option of a drop-down keyed by slug: start from the object itself.
                 self.initial[name] = getattr(self.instance, name, None)
+        if user is not None:
+            for name, perm in self.chosen_by_rule.items():
+                self.offer_only(name, groups_permitting(user, perm))
+
+    def offer_only(self, name: str, group_ids: list[int] | None) -> None:
+        """Narrow a drop-down to the options in these groups.
+
+        The object's current choice stays offered, so an unchanged save works; so
+        does the one posted, so that a refusal is answered as one (403, saying why)
+        rather than as an unknown option, with what the person chose still shown.
+        """
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        queryset = field.queryset
+        if group_ids is None or queryset is None:
+            return  # every group: nothing to narrow
+        offered = Q(**{f"{_group_lookup(queryset.model)}__in": group_ids})
+        current = getattr(self.instance, f"{name}_id", None)
+        if current is not None:
+            offered |= Q(pk=current)
+        posted = self.posted(name)
+        if posted:
+            offered |= Q(**{field.to_field_name or "pk": posted})
+        field.queryset = queryset.filter(offered)
+
+    def posted(self, name: str) -> str:
+        """The value a bound form was given for a field, as text ("" if none)."""
+        if not self.is_bound:
+            return ""
+        value = self.data.get(self.add_prefix(name))
+        return value if isinstance(value, str) else ""
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    """A drop-down of teams, each named with its delivery group once ``named_with_group``."""
+
+    named_with_group = False
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.delivery_group})" if self.named_with_group else str(obj)
 
 
 class ServiceForm(CatalogueForm):
     delivery_group = by_slug(models.DeliveryGroup.objects.all())
-    delivery_team = by_slug(models.Team.objects.all(), required=False)
+    delivery_team = TeamChoiceField(
+        queryset=models.Team.objects.all(), to_field_name="slug", required=False
+    )
     service_owner = person_field()
     product_manager = person_field()
     data_owner = person_field(label="Data owner (MyIT data contact)")
@@ -128,11 +195,53 @@ class ServiceForm(CatalogueForm):
             "critical_reason": "Needed if the service is critical",
         }
 
+    chosen_by_rule = {"delivery_group": "catalogue.add_service"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             # A slug is how other systems refer to the service: it never changes.
             self.fields["slug"].disabled = True
+        if self.user is not None:
+            self.offer_teams()
+
+    def offer_teams(self) -> None:
+        """Offer the teams of the service's group, or, while it is not known, every
+        team of the groups offered, each named with its group.
+
+        Without JavaScript the list cannot follow the group chosen on the same
+        page, so a team's group must be readable from its option. A team of
+        another group is still refused by ``clean`` with a message saying so.
+        """
+        field = self.fields["delivery_team"]
+        assert isinstance(field, TeamChoiceField)
+        teams = models.Team.objects.select_related("delivery_group")
+        group = self.known_group()
+        if group is not None:
+            offered = Q(delivery_group=group)
+        else:
+            groups = self.fields["delivery_group"]
+            assert isinstance(groups, forms.ModelChoiceField) and groups.queryset is not None
+            offered = Q(delivery_group__in=groups.queryset)
+            field.named_with_group = True
+        if self.instance.delivery_team_id is not None:
+            offered |= Q(pk=self.instance.delivery_team_id)
+        if self.posted("delivery_team"):
+            offered |= Q(slug=self.posted("delivery_team"))
+        field.queryset = teams.filter(offered)
+
+    def known_group(self) -> models.DeliveryGroup | None:
+        """The delivery group the form is about: posted, asked for, or the service's own."""
+        if self.is_bound:
+            slug = self.posted("delivery_group")
+        else:
+            chosen = self.initial.get("delivery_group")
+            if isinstance(chosen, models.DeliveryGroup):
+                return chosen
+            slug = chosen if isinstance(chosen, str) else ""
+        if not slug:
+            return self.instance.delivery_group if self.instance.delivery_group_id else None
+        return models.DeliveryGroup.objects.filter(slug=slug).first()
 
     def clean(self):
         data = super().clean()
@@ -155,6 +264,8 @@ class PhaseForm(forms.Form):
 class ComponentForm(CatalogueForm):
     service = by_slug(models.Service.objects.all())
     supplier = by_slug(models.Supplier.objects.all(), required=False)
+
+    chosen_by_rule = {"service": "catalogue.add_component"}
 
     class Meta:
         model = models.Component
@@ -216,6 +327,9 @@ class DependencyForm(CatalogueForm):
         help_text="Select either an external system or a service, not both",
     )
 
+    # A service may depend on any other; the "from" side is the one being edited.
+    chosen_by_rule = {"from_service": "catalogue.add_dependency"}
+
     class Meta:
         model = models.Dependency
         fields = [
@@ -271,6 +385,8 @@ class DeliveryGroupForm(CatalogueForm):
 class TeamForm(CatalogueForm):
     delivery_group = by_slug(models.DeliveryGroup.objects.all())
     members = forms.ModelMultipleChoiceField(queryset=models.Person.objects.all(), required=False)
+
+    chosen_by_rule = {"delivery_group": "catalogue.add_team"}
 
     class Meta:
         model = models.Team

@@ -8,11 +8,20 @@ declaration here; ``urls.py`` and ``api.py`` serve every resource in ``ALL``.
 import datetime as dt
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from osr.core.resources import Resource
 
 from . import filters, forms, models, summaries
 from .services import delete_object, save_form
+
+
+def _updated(obj) -> str:
+    return f"{timezone.localtime(obj.updated):%-d %b %Y}"
+
+
+# The last column of every list: when each object last changed, sortable.
+UPDATED = ("Updated", _updated, "updated")
 
 
 def _services():
@@ -54,12 +63,13 @@ COMPONENTS = Resource(
     lookup="pk",
     owner_field="service",
     url_prefix="component",
-    # The list page's columns: (heading, value); the first links to the object.
+    # The list page's columns: (heading, value[, sort key]); the first links to the object.
     columns=[
-        ("Component", str),
+        ("Component", str, "name"),
         ("Kind", lambda c: c.get_kind_display()),
         ("Hosting", lambda c: c.get_hosting_display()),
         ("Supplier", lambda c: c.supplier or ""),
+        UPDATED,
     ],
     summary=summaries.component,
     save=save_form,
@@ -73,8 +83,8 @@ SUPPLIERS = Resource(
     filterset=filters.SupplierFilterSet,
     queryset=lambda: models.Supplier.objects.all(),
     url_prefix="supplier",
-    # The list page's columns: (heading, value); the first links to the object.
-    columns=[("Supplier", str)],
+    # The list page's columns: (heading, value[, sort key]); the first links to the object.
+    columns=[("Supplier", str, "name"), UPDATED],
     summary=summaries.supplier,
     save=save_form,
     delete=delete_object,
@@ -90,12 +100,13 @@ CONTRACTS = Resource(
     ),
     lookup="pk",
     url_prefix="contract",
-    # The list page's columns: (heading, value); the first links to the object.
+    # The list page's columns: (heading, value[, sort key]); the first links to the object.
     columns=[
-        ("Reference", str),
+        ("Reference", str, "reference"),
         ("Supplier", lambda c: c.supplier),
         ("Starts", lambda c: f"{c.start_date:%-d %b %Y}"),
         ("Ends", lambda c: f"{c.end_date:%-d %b %Y}"),
+        UPDATED,
     ],
     summary=summaries.contract,
     save=save_form,
@@ -109,8 +120,8 @@ EXTERNAL_SYSTEMS = Resource(
     filterset=filters.ExternalSystemFilterSet,
     queryset=lambda: models.ExternalSystem.objects.all(),
     url_prefix="external_system",
-    # The list page's columns: (heading, value); the first links to the object.
-    columns=[("System", str), ("Description", lambda e: e.description)],
+    # The list page's columns: (heading, value[, sort key]); the first links to the object.
+    columns=[("System", str, "name"), ("Description", lambda e: e.description), UPDATED],
     summary=summaries.external_system,
     save=save_form,
     delete=delete_object,
@@ -128,11 +139,12 @@ DEPENDENCIES = Resource(
     owner_field="from_service",
     url_prefix="dependency",
     list_name="dependencies",
-    # The list page's columns: (heading, value); the first links to the object.
+    # The list page's columns: (heading, value[, sort key]); the first links to the object.
     columns=[
-        ("Dependency", str),
+        ("Dependency", str, "from_service"),
         ("Kind", lambda d: d.get_kind_display()),
         ("Live data", lambda d: "Yes" if d.carries_live_data else "No"),
+        UPDATED,
     ],
     summary=summaries.dependency,
     save=save_form,
@@ -150,12 +162,13 @@ DELIVERY_GROUPS = Resource(
     extra_out={"gaps": (list[str], lambda g: g.gaps)},
     url_prefix="group",
     list_name="groups",
-    # The list page's columns: (heading, value); the first links to the object.
+    # The list page's columns: (heading, value[, sort key]); the first links to the object.
     columns=[
-        ("Delivery group", str),
+        ("Delivery group", str, "name"),
         ("OSR manager", lambda g: g.osr_manager or ""),
         ("Live services manager", lambda g: g.live_services_manager or ""),
         ("Gaps", lambda g: ", ".join(g.gaps) or "None"),
+        UPDATED,
     ],
     summary=summaries.group,
     save=save_form,
@@ -172,11 +185,12 @@ TEAMS = Resource(
     ),
     owner_field="delivery_group",
     url_prefix="team",
-    # The list page's columns: (heading, value); the first links to the object.
+    # The list page's columns: (heading, value[, sort key]); the first links to the object.
     columns=[
-        ("Team", str),
+        ("Team", str, "name"),
         ("Kind", lambda t: t.get_kind_display()),
         ("Delivery group", lambda t: t.delivery_group),
+        UPDATED,
     ],
     summary=summaries.team,
     save=save_form,
@@ -193,8 +207,13 @@ PEOPLE = Resource(
     extra_out={"username": (str | None, lambda p: p.user.username if p.user_id else None)},
     url_prefix="person",
     list_name="people",
-    # The list page's columns: (heading, value); the first links to the object.
-    columns=[("Name", str), ("Email", lambda p: p.email), ("Role", lambda p: p.role_title)],
+    # The list page's columns: (heading, value[, sort key]); the first links to the object.
+    columns=[
+        ("Name", str, "name"),
+        ("Email", lambda p: p.email),
+        ("Role", lambda p: p.role_title),
+        UPDATED,
+    ],
     summary=summaries.person,
     save=save_form,
     delete=delete_object,

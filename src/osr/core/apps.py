@@ -8,8 +8,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import oidc  # noqa: F401 (registers its system check and audit)
+        from .audit import connect as attribute_audit_entries
         from .auditchain import connect as seal_audit_entries
 
+        # Attribution first: an entry is sealed with its actor.
+        attribute_audit_entries()
         seal_audit_entries()
         # The audit trail has no place in the navigation, which keeps to one row on a
         # laptop: the home page links to it, and each object's page to its own history.

@@ -1,38 +1,45 @@
-"""Attributing writes to the person who made them, outside a request too."""
+"""Attributing writes to the person who made them, outside a request too.
+
+A request's person is attributed by django-auditlog's middleware. Elsewhere (a
+command, a background task, a service called with ``by=``) ``acting_as`` names
+the person; one receiver, connected at start-up, writes them into each new audit
+entry that no one has attributed yet. Nothing here depends on how auditlog keeps
+its own context.
+"""
 
 import contextlib
+from contextvars import ContextVar
 
-from auditlog.context import auditlog_value, set_actor
+from auditlog.models import LogEntry
 from django.db.models.signals import pre_save
 
-
-def _is_open(context) -> bool:
-    """Whether an actor context is still in force: auditlog leaves the context
-    variable set after its block ends, with its signal receiver disconnected."""
-    duid = context.get("signal_duid")
-    return any(lookup[0] == duid for lookup, *_rest in pre_save.receivers)
+_acting: ContextVar = ContextVar("osr_acting_person", default=None)
 
 
 @contextlib.contextmanager
 def acting_as(user):
-    """Attribute audit entries to ``user`` unless a request already does.
+    """Attribute audit entries written inside the block to ``user``.
 
-    Opening a second actor context inside a request's would detach the
-    request's own context, so the request's actor is kept when there is one.
+    An outer attribution (the command or task that called this) is kept: the
+    entry point names the person once, and what it calls cannot change that.
     """
-    try:
-        current = auditlog_value.get()
-    except LookupError:
-        current = None
-    if current and current.get("actor") is not None and _is_open(current):
+    if _acting.get() is not None or not getattr(user, "is_authenticated", False):
         yield
         return
-    if user is None or not getattr(user, "is_authenticated", False):
-        yield
-        return
-    token = auditlog_value.set({})
+    token = _acting.set(user)
     try:
-        with set_actor(user):
-            yield
+        yield
     finally:
-        auditlog_value.reset(token)
+        _acting.reset(token)
+
+
+def _attribute(sender, instance: LogEntry, **kwargs) -> None:
+    person = _acting.get()
+    if person is not None and instance.pk is None and instance.actor_id is None:
+        instance.actor = person
+        instance.actor_email = getattr(person, "email", None) or None
+
+
+def connect() -> None:
+    """Connect the attribution of new audit entries (from ``CoreConfig.ready``)."""
+    pre_save.connect(_attribute, sender=LogEntry, dispatch_uid="osr.audit.attribute")

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views import View
 
 from .concurrency import edit_conflict, version_token
-from .refusals import Refusal
+from .refusals import Forbidden, Refusal, show_on
 from .resources import Resource, form_data_of
 from .shortcuts import crumbs, get_or_404, require
 
@@ -130,10 +130,14 @@ class ObjectEditView(ResourceView):
     def initial(self) -> dict[str, Any]:
         return {name: value for name, value in self.request.GET.items()}
 
+    def form(self, **kwargs):
+        """The resource's form, its drop-downs offering only what the person may choose."""
+        return self.resource.form(user=self.request.user, **kwargs)  # type: ignore[call-arg]
+
     def get(self, request, key=None, **kwargs) -> HttpResponse:
         obj = self.setup_object(key)
         self.check(obj, self.initial())
-        form = self.resource.form(instance=obj, initial=self.initial() if obj is None else None)
+        form = self.form(instance=obj, initial=self.initial() if obj is None else None)
         return self.show(form, obj, version=self.version_of(obj))
 
     def version_of(self, obj) -> str | None:
@@ -147,19 +151,27 @@ class ObjectEditView(ResourceView):
             return self.submit(request, obj)
 
     def submit(self, request, obj) -> HttpResponse:
-        self.check(obj, request.POST)
+        # Someone who may not edit this at all, or add anything, gets the 403 page;
+        # someone refused only the group they chose gets their form back, below.
+        if obj is not None:
+            self.require("change", obj)
+        else:
+            self.require("add")
         version = self.version_of(obj)
         current = form_data_of(self.resource.form, obj) if obj is not None else None
-        form = self.resource.form(data=request.POST, instance=obj)
+        form = self.form(data=request.POST, instance=obj)
         changed = edit_conflict(request, form, current) if current is not None else None
         if changed:
             return self.show(form, obj, status=409, changed=changed, version=version)
-        if form.is_valid():
+        refusal = self.placement_refused(obj, request.POST)
+        if refusal is None and form.is_valid() and obj and not self.may("change", form.instance):
             # The validated object may now belong to another group: check that one too.
-            if obj:
-                self.require("change", form.instance)
-            else:
-                self.require("add", self.resource.owner_for_new(request.POST))
+            refusal = Forbidden(f"You may not move this {self.resource.singular} there")
+        if refusal is not None:
+            # Nothing typed is lost: the form comes back with why, as submitted.
+            show_on(form, refusal)
+            return self.show(form, obj, status=refusal.status, version=version)
+        if form.is_valid():
             duplicate = getattr(form, "duplicate", None)
             if duplicate is not None and duplicate():
                 form.add_error(None, f"This {self.resource.singular} is already recorded")
@@ -174,6 +186,19 @@ class ObjectEditView(ResourceView):
             self.require("change", obj)
         else:
             self.require("add", self.resource.owner_for_new(raw))
+
+    def placement_refused(self, obj, raw) -> Forbidden | None:
+        """Why the object may not go where the input puts it, if the person may not
+        add to (or move it into) the delivery group of the owner chosen."""
+        name = self.resource.owner_field
+        owner = self.resource.owner_for_new(raw)
+        if name is None or owner is None or self.may("add", owner):
+            return None
+        if obj is not None and getattr(obj, f"{name}_id", None) == owner.pk:
+            return None  # staying where it is, which the right to change it covers
+        singular = self.resource.singular
+        doing = f"move this {singular} to" if obj is not None else f"add a {singular} to"
+        return Forbidden({name: [f"You may not {doing} {owner}"]})
 
     def show(self, form, obj, status: int = 200, changed=None, version=None) -> HttpResponse:
         title = f"Edit {obj}" if obj else f"Add a {self.resource.singular}"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from . import history
 from .navigation import nav_items
 from .roles import ROLES, is_administrator, roles_of
 
@@ -39,6 +40,11 @@ def datetime(value) -> str:
     return date(value, "%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
 
 
+def readable_history(entries) -> list[history.Entry]:
+    """Audit entries as people read them, for pages that show a few of an object's changes."""
+    return history.describe(entries)
+
+
 def yesno(value) -> str:
     return "Yes" if value else "No"
 
@@ -58,6 +64,7 @@ def environment(**options) -> Environment:
         roles_of=roles_of,
         is_administrator=is_administrator,
         nav_items=nav_items,
+        readable_history=readable_history,
         ROLES=ROLES,
         DEBUG=settings.DEBUG,
     )

@@ -38,7 +38,11 @@ class Resource:
     # "<url_prefix>_add", "_edit" and "_delete" in the model's app.
     url_prefix: str = ""
     list_name: str = ""
-    columns: list[tuple[str, Callable[[Any], Any]]] = field(default_factory=list)
+    # The list page's columns: (heading, value), or (heading, value, ``sort`` key)
+    # for one its filter set sorts by.
+    columns: list[tuple[str, Callable[[Any], Any]] | tuple[str, Callable[[Any], Any], str]] = field(
+        default_factory=list
+    )
     summary: Callable[[Any], list[dict]] | None = None  # the detail page's rows
     # The app's write operations, the same for pages and API: save(form, by=user)
     # and delete(obj, by=user).

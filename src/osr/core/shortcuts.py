@@ -36,9 +36,19 @@ def get_or_404(source: type[M] | QuerySet[M], **lookup) -> M:
         raise NotFound(f"No {name} {asked}".strip()) from error
 
 
-def crumbs(*trail: tuple[str, str]) -> list[dict[str, str]]:
-    """GOV.UK breadcrumbs from Home through ``(text, href)`` pairs."""
-    return [{"text": "Home", "href": "/"}, *({"text": t, "href": h} for t, h in trail)]
+Crumb = tuple[str, str] | dict[str, str]
+
+
+def crumbs(*trail: Crumb) -> list[dict[str, str]]:
+    """GOV.UK breadcrumbs from Home through ``(text, href)`` pairs (or ready items).
+
+    An empty ``href`` is the page itself: shown, not linked.
+    """
+    items = [{"text": "Home", "href": "/"}]
+    for crumb in trail:
+        text, href = (crumb["text"], crumb.get("href", "")) if isinstance(crumb, dict) else crumb
+        items.append({"text": text, "href": href} if href else {"text": text})
+    return items
 
 
 def day(value: dt.date) -> str:

@@ -7,17 +7,15 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from . import ratelimit
+from . import history, ratelimit
 from .generic_views import page_number
-
-ACTIONS = {0: "Created", 1: "Changed", 2: "Deleted", 3: "Accessed"}
 
 
 class SignInView(auth_views.LoginView):
@@ -80,55 +78,24 @@ def home(request):
     return render(request, "core/home.html", {"title": "Operational Service Readiness"})
 
 
-def describe_changes(entry: LogEntry) -> list[dict]:
-    """Each field an audit entry changed, as ``{field, before, after}``."""
-    rows = []
-    for name, change in (entry.changes_dict or {}).items():
-        label = name.replace("_", " ").capitalize()
-        if isinstance(change, dict) and change.get("type") == "m2m":
-            verb = "Added" if change.get("operation") == "add" else "Removed"
-            if change.get("operation") == "delete":
-                verb = "Removed"
-            rows.append(
-                {
-                    "field": label,
-                    "before": "",
-                    "after": f"{verb}: {', '.join(change.get('objects', []))}",
-                }
-            )
-        elif isinstance(change, list | tuple) and len(change) == 2:
-            before, after = change
-            rows.append({"field": label, "before": _shown(before), "after": _shown(after)})
-    return rows
-
-
-def _shown(value) -> str:
-    return "" if value in (None, "None") else str(value)
-
-
-def _entries(queryset, request, title, **extra):
-    queryset = queryset.select_related("actor", "content_type").order_by("-timestamp", "-id")
+def _entries(queryset, request, title, *, one_object=False, **extra):
+    filters = history.Filters(request.GET, one_object=one_object)
+    queryset = history.entries(filters.apply(queryset))
     page = Paginator(queryset, 50).get_page(page_number(request))
-    entries = [
-        {
-            "entry": entry,
-            "action": ACTIONS.get(entry.action, ""),
-            "changes": describe_changes(entry),
-        }
-        for entry in page.object_list
-    ]
-    context = {"title": title, "page": page, "entries": entries}
+    context = {
+        "title": title,
+        "page": page,
+        "entries": history.describe(page.object_list),
+        "filters": filters,
+        "filtered": filters.is_filtered,
+    }
     context.update(extra)
     return render(request, "core/audit.html", context)
 
 
 @require_GET
 def audit(request):
-    entries = LogEntry.objects.all()
-    q = request.GET.get("q", "").strip()
-    if q:
-        entries = entries.filter(object_repr__icontains=q)
-    return _entries(entries, request, "Audit trail", search=True)
+    return _entries(LogEntry.objects.all(), request, "Change history")
 
 
 @require_GET
@@ -138,6 +105,18 @@ def object_audit(request, app_label: str, model: str, pk: str):
     except ContentType.DoesNotExist as error:
         raise Http404("Unknown kind of object") from error
     entries = LogEntry.objects.filter(content_type=content_type, object_pk=str(pk))
-    first = entries.order_by("-timestamp").first()
-    name = first.object_repr if first else f"{model} {pk}"
-    return _entries(entries, request, f"Change history of {name}")
+    model_class = content_type.model_class()
+    kind = history.kind_of(model_class, content_type.model)
+    try:
+        obj = model_class._default_manager.filter(pk=pk).first() if model_class else None
+    except (ValueError, ValidationError):
+        obj = None  # an id of the wrong shape names no object, but may still have history
+    last = None if obj else entries.order_by("-timestamp", "-id").first()
+    name = history.name_of(obj, last.object_repr if last else "", kind, pk)
+    return _entries(
+        entries,
+        request,
+        f"Change history of {name}",
+        one_object=True,
+        subject={"kind": kind, "name": name, "href": history.link_of(obj)},
+    )

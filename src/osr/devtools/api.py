@@ -16,7 +16,7 @@ from osr.core.answers import With
 from osr.core.api_crud import ErrorOut
 from osr.core.concurrency import check_if_match, etag_of
 from osr.core.paging import paginated
-from osr.core.refusals import Invalid
+from osr.core.refusals import invalid
 from osr.core.shortcuts import require
 from osr.myit.views import record_url
 
@@ -93,10 +93,6 @@ class CodeHostChangeOut(Schema):
         return record_url("change_request", change.myit_sys_id)
 
 
-def _errors(form) -> Invalid:
-    return Invalid({name: list(errors) for name, errors in form.errors.items()})
-
-
 def _raised_counted(integrations):
     """Integrations with ``raised``: how many changes each has raised in MyIT."""
     return integrations.annotate(
@@ -126,7 +122,7 @@ def create_integration(request, slug: str, body: IntegrationIn):
     require(request, "devtools.add_integration", service)
     form = IntegrationForm(body.dict(), service=service)
     if not form.is_valid():
-        raise _errors(form)
+        raise invalid(form)
     integration, secret = services.create_integration(
         service,
         host=form.cleaned_data["host"],
@@ -202,7 +198,7 @@ def put_change_model(request, slug: str, body: ChangeModelIn):
     instance = ChangeModel.objects.filter(service=service).first() or ChangeModel(service=service)
     form = ChangeModelForm(body.dict(), instance=instance)
     if not form.is_valid():
-        raise _errors(form)
+        raise invalid(form)
     return services.save_change_model(
         service,
         route=form.cleaned_data["route"],

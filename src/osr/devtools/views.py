@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from osr.catalogue.models import Service
 from osr.core.concurrency import edit_conflict, version_token
-from osr.core.shortcuts import require
+from osr.core.shortcuts import crumbs, require
 from osr.myit.views import record_url
 
 from . import services
@@ -28,13 +28,8 @@ def _service(request, slug: str, perm: str = "") -> Service:
     return service
 
 
-def _crumbs(service: Service, *more: dict) -> list[dict]:
-    return [
-        {"text": "Home", "href": "/"},
-        {"text": "Services", "href": "/services"},
-        {"text": service.name, "href": service.get_absolute_url()},
-        *more,
-    ]
+def _crumbs(service: Service, *extra: dict) -> list[dict]:
+    return crumbs(("Services", "/services"), (service.name, service.get_absolute_url()), *extra)
 
 
 def change_rows(changes) -> list[dict]:

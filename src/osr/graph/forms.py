@@ -1,6 +1,8 @@
-"""The upload form of the catalogue import pages."""
+"""The dependency map's focus form and the upload form of the catalogue import pages."""
 
 from django import forms
+
+from . import services
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -54,3 +56,21 @@ class ImportForm(forms.Form):
                 self.add_error("uploads", f"{upload.name} must be a text file in UTF-8")
         data["texts"] = texts
         return data
+
+
+class MapFocusForm(forms.Form):
+    """The service the dependency map centres on: typed by name, or given by slug in a link."""
+
+    service = forms.CharField(required=False, max_length=200)
+
+    def clean_service(self):
+        typed = self.cleaned_data["service"]
+        if not typed:
+            return None
+        service = services.service_called(typed)
+        if service is None:
+            raise forms.ValidationError(
+                f"No service is called ‘{typed}’. Enter the name of a service in the catalogue",
+                code="unknown",
+            )
+        return service

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.http import Http404
 
 from osr.catalogue.choices import IN_DEVELOPMENT, Phase
@@ -32,6 +33,25 @@ def service_or_404(slug: str) -> Service:
         return Service.objects.select_related("delivery_group", "delivery_team").get(slug=slug)
     except Service.DoesNotExist as error:
         raise Http404(f"No service {slug}") from error
+
+
+def service_called(text: str) -> Service | None:
+    """The service whose slug, or whose name in any case, is ``text``; None if there is none.
+
+    The dependency map's focus takes either: a person types a name, links carry the slug.
+    """
+    text = text.strip()
+    found = list(
+        Service.objects.select_related("delivery_group", "delivery_team")
+        .filter(Q(slug=text) | Q(name__iexact=text))
+        .order_by("name")[:10]
+    )
+    return next((s for s in found if s.slug == text), found[0] if found else None)
+
+
+def service_names(index: Index) -> list[str]:
+    """Every service's name, in order, from the index: the map's suggestions cost no query."""
+    return sorted(index.names[: index.service_count], key=str.casefold)
 
 
 def node_of(index: Index, service: Service) -> int:

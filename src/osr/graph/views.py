@@ -18,7 +18,7 @@ from osr.core.shortcuts import require
 
 from . import export, services
 from .findings import RULE_TITLES
-from .forms import ImportForm
+from .forms import ImportForm, MapFocusForm
 from .reports import incident_text
 
 MAP_NODE_LIMIT = 300
@@ -41,8 +41,9 @@ def _depth(request) -> int:
 def dependency_map(request):
     groups = list(DeliveryGroup.objects.order_by("name"))
     group = next((g for g in groups if g.slug == request.GET.get("group")), None)
-    slug = request.GET.get("service", "").strip()
-    service = services.service_or_404(slug) if slug else None
+    # An unknown name is a mistake in the form, shown on the page with the whole map beneath it.
+    form = MapFocusForm(request.GET)
+    service = form.cleaned_data["service"] if form.is_valid() else None
     depth = _depth(request)
     index, part = services.graph_part(service=service, depth=depth, group=group)
     drawn = len(part.nodes) <= MAP_NODE_LIMIT
@@ -88,7 +89,10 @@ def dependency_map(request):
         else None,
         "groups": groups,
         "group": group,
+        "form": form,
         "service": service,
+        "service_names": services.service_names(index),
+        "focus": f"service:{service.slug}" if service else "",
         "depth": depth,
         "drawn": drawn,
         "node_count": len(part.nodes),
@@ -99,7 +103,7 @@ def dependency_map(request):
         "graph_data": data,
         "limit": MAP_NODE_LIMIT,
     }
-    return render(request, "graph/map.html", context)
+    return render(request, "graph/map.html", context, status=422 if form.errors else 200)
 
 
 @require_GET

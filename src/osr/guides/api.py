@@ -19,7 +19,7 @@ from osr.catalogue.models import Service
 from osr.core.api_crud import ErrorOut
 from osr.core.concurrency import check_if_match, etag_of
 from osr.core.paging import paginated
-from osr.core.refusals import Invalid
+from osr.core.refusals import invalid
 from osr.core.shortcuts import require
 
 from . import services
@@ -243,8 +243,7 @@ def patch_profile(
             data[name] = "" if value is None else value
         form = ProfileForm(data=data, instance=profile)
         if not form.is_valid():
-            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-            raise Invalid(errors)
+            raise invalid(form)
         shown = _profile_shown(services.save_profile(form, by=request.user))
     response["ETag"] = etag_of(shown.model_dump())
     return shown
@@ -363,7 +362,7 @@ def start_export(request, payload: ExportIn):
     require(request, "guides.export_guides")
     form = ExportForm(data={"formats": payload.formats})
     if not form.is_valid():
-        raise Invalid({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+        raise invalid(form)
     export = services.request_export(form.cleaned_data["formats"], by=request.user)
     export.refresh_from_db()
     return Status(202, export)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from osr.catalogue.models import Service
 from osr.core.concurrency import edit_conflict, version_token
-from osr.core.shortcuts import require
+from osr.core.shortcuts import crumbs, require
 
 from . import services
 from .choices import Format
@@ -40,12 +40,7 @@ def _service(slug: str) -> Service:
 
 
 def _crumbs(service: Service, *extra: dict) -> list[dict]:
-    return [
-        {"text": "Home", "href": "/"},
-        {"text": "Services", "href": "/services"},
-        {"text": service.name, "href": service.get_absolute_url()},
-        *extra,
-    ]
+    return crumbs(("Services", "/services"), (service.name, service.get_absolute_url()), *extra)
 
 
 def _guide_crumb(service: Service) -> dict:
@@ -268,7 +263,7 @@ def exports_page(request):
         "form": form,
         "exports": GuideExport.objects.select_related("requested_by")[:10],
         "count": services.live_guide_count(),
-        "breadcrumbs": [{"text": "Home", "href": "/"}],
+        "breadcrumbs": crumbs(),
     }
     return render(request, "guides/exports.html", context, status=422 if form.errors else 200)
 
@@ -280,10 +275,7 @@ def export_page(request, pk: int):
     context = {
         "title": "Export of the approved guides of live services",
         "export": export,
-        "breadcrumbs": [
-            {"text": "Home", "href": "/"},
-            {"text": "Guide exports", "href": reverse("guides:exports")},
-        ],
+        "breadcrumbs": crumbs(("Guide exports", reverse("guides:exports"))),
     }
     return render(request, "guides/export.html", context)
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from osr.catalogue.models import Service
 from osr.core.generic_views import page_number
-from osr.core.shortcuts import require
+from osr.core.shortcuts import crumbs, require
 
 from . import services
 from .choices import SyncStatus
@@ -92,8 +92,4 @@ def run(request, pk: int):
 
 
 def _crumbs(service: Service) -> list[dict]:
-    return [
-        {"text": "Home", "href": "/"},
-        {"text": "Services", "href": "/services"},
-        {"text": service.name, "href": service.get_absolute_url()},
-    ]
+    return crumbs(("Services", "/services"), (service.name, service.get_absolute_url()))

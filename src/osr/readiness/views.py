@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from osr.catalogue.choices import Phase
 from osr.catalogue.models import DeliveryGroup, Service
 from osr.core.generic_views import page_number
-from osr.core.shortcuts import require
+from osr.core.shortcuts import crumbs, require
 
 from . import services
 from .choices import MEDIA_TYPES, STATUS_COLOURS, EvidenceStatus, Status
@@ -46,12 +46,7 @@ def _evidence(pk: int) -> Evidence:
 
 
 def _crumbs(service: Service, *extra: dict) -> list[dict]:
-    return [
-        {"text": "Home", "href": "/"},
-        {"text": "Services", "href": "/services"},
-        {"text": service.name, "href": service.get_absolute_url()},
-        *extra,
-    ]
+    return crumbs(("Services", "/services"), (service.name, service.get_absolute_url()), *extra)
 
 
 def service_panel(request, service: Service) -> dict:
@@ -237,7 +232,7 @@ def portfolio_page(request):
         "show_choices": SHOW,
         "phase_labels": dict(Phase.choices),
         "flags": {item.service_id: flags_for(item.facts, today) for item, _ in page.object_list},
-        "breadcrumbs": [{"text": "Home", "href": "/"}],
+        "breadcrumbs": crumbs(),
     }
     return render(request, "readiness/portfolio.html", context)
 

@@ -260,7 +260,7 @@ def list_actions(request):
     today = timezone.localdate()
     filters = action_list(request.GET, today=today)
     if not filters.is_valid():
-        raise Invalid({name: list(messages) for name, messages in filters.errors.items()})
+        raise invalid(filters.form)
     return Shown(filters.qs, lambda rows: [With(a, today=today) for a in rows])
 
 

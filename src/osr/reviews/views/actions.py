@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from osr.core.generic_views import page_number
 from osr.core.refusals import Refusal, show_on
-from osr.core.shortcuts import require
+from osr.core.shortcuts import crumbs, require
 
 from .. import services
 from ..filters import action_list
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 
 
 def _crumbs(*more):
-    return [{"text": "Home", "href": "/"}, {"text": "Actions", "href": "/actions"}, *more]
+    return crumbs(("Actions", "/actions"), *more)
 
 
 @require_GET
@@ -36,7 +36,7 @@ def action_list_page(request):
         "filters": filters,
         "page": page,
         "today": today,
-        "breadcrumbs": [{"text": "Home", "href": "/"}],
+        "breadcrumbs": crumbs(),
     }
     return render(
         request, "reviews/actions.html", context, status=200 if filters.is_valid() else 422

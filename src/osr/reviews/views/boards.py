@@ -14,6 +14,7 @@ from osr.catalogue.rules import is_admin
 from osr.core.concurrency import edit_conflict, version_token
 from osr.core.generic_views import page_number
 from osr.core.refusals import Refusal, show_on
+from osr.core.shortcuts import crumbs as core_crumbs
 from osr.core.shortcuts import day, require
 
 from .. import services
@@ -43,7 +44,7 @@ def board_list(request):
         "needs": services.board_needs(Service.objects.order_by("name", "id"), today=today),
         "may_schedule": request.user.has_perm("reviews.add_reviewboard"),
         "day": day,
-        "breadcrumbs": [{"text": "Home", "href": "/"}],
+        "breadcrumbs": core_crumbs(),
     }
     return render(request, "reviews/boards.html", context)
 

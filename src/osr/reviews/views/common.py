@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
 
+from osr.core.shortcuts import crumbs as core_crumbs
 from osr.core.shortcuts import day
 
 from ..models import AgendaItem, ReviewBoard
@@ -28,11 +29,8 @@ def get_item(board: ReviewBoard, slug: str) -> AgendaItem:
 
 
 def crumbs(*more: dict) -> list[dict]:
-    return [
-        {"text": "Home", "href": "/"},
-        {"text": "Review boards", "href": "/review-boards"},
-        *more,
-    ]
+    """Breadcrumbs of a review board page: Home, Review boards, then ``more``."""
+    return core_crumbs(("Review boards", "/review-boards"), *more)
 
 
 def board_crumb(board: ReviewBoard) -> dict:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from osr.catalogue.models import Service
 from osr.core.refusals import Refusal, show_on
-from osr.core.shortcuts import require
+from osr.core.shortcuts import crumbs, require
 
 from .. import services
 from ..forms import FindingActionForm, RehearsalForm
@@ -24,12 +24,9 @@ def _service(request, slug: str, perm: str) -> Service:
 
 
 def _crumbs(service: Service, *more) -> list[dict]:
-    return [
-        {"text": "Home", "href": "/"},
-        {"text": "Services", "href": "/services"},
-        {"text": service.name, "href": service.get_absolute_url() + "#rehearsals"},
-        *more,
-    ]
+    return crumbs(
+        ("Services", "/services"), (service.name, service.get_absolute_url() + "#rehearsals"), *more
+    )
 
 
 @require_http_methods(["GET", "POST"])
