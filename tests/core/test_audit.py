@@ -272,3 +272,46 @@ def test_audit_of_a_deleted_object_still_shows_its_history(api, page, users):
     assert api("admin").delete("/api/v1/services/flood").status_code == 204
     body = page("viewer").get(f"/audit/catalogue/service/{service.pk}").content.decode()
     assert "Deleted" in body and "Flood warnings" in body and "Admin" in body
+
+
+def test_a_background_task_writes_as_the_person_it_names(users):
+    from osr.core.audit import attributed
+
+    @attributed(lambda service_id: users.delivery)
+    def rename(service_id: int) -> None:
+        service = Service.objects.get(pk=service_id)
+        service.name = "Renamed by a task"
+        service.save()
+
+    service = ServiceFactory(delivery_group=users.own)
+    rename(service.pk)
+    entry = LogEntry.objects.get_for_object(service).latest("timestamp")
+    assert entry.changes_dict["name"][1] == "Renamed by a task"
+    assert entry.actor == users.delivery
+
+
+def test_a_command_writes_as_the_person_it_acts_for(users):
+    from osr.core.audit import AttributedCommand
+
+    service = ServiceFactory(delivery_group=users.own)
+
+    class Rename(AttributedCommand):
+        def acting_user(self, options):
+            return users.osr_manager
+
+        def handle(self, *args, **options):
+            service.name = "Renamed by a command"
+            service.save()
+
+    Rename().execute(no_color=True, force_color=False, skip_checks=True)
+    entry = LogEntry.objects.get_for_object(service).latest("timestamp")
+    assert entry.actor == users.osr_manager
+
+
+def test_an_outer_attribution_is_kept_by_what_it_calls(users):
+
+    service = ServiceFactory(delivery_group=users.own)
+    with acting_as(users.admin), acting_as(users.delivery):
+        service.name = "Renamed"
+        service.save()
+    assert LogEntry.objects.get_for_object(service).latest("timestamp").actor == users.admin

@@ -10,6 +10,7 @@ from osr.catalogue.models import (
     Service,
     Team,
 )
+from osr.core.audit import acting_as
 from osr.graph.backstage import import_backstage
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +240,9 @@ def test_preview_saves_nothing_and_lists_the_changes(users):
 def test_applied_import_is_audited_as_the_importer(users):
     from auditlog.models import LogEntry
 
-    import_backstage([("catalog-info.yaml", CATALOG)], by=users.admin, apply=True)
+    # Attributed where work enters OSR (here the test, as a request or a command would).
+    with acting_as(users.admin):
+        import_backstage([("catalog-info.yaml", CATALOG)], by=users.admin, apply=True)
     entry = LogEntry.objects.get_for_object(Service.objects.get(slug="warnings")).first()
     assert entry.actor == users.admin
 

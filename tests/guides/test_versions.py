@@ -4,6 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 
+from osr.core.audit import acting_as
 from osr.core.roles import assign_role
 from osr.guides import services
 from osr.guides.diff import compare
@@ -133,7 +134,12 @@ def test_an_approved_version_renders_the_same_after_the_service_changes(complete
 
 
 def test_generation_and_approval_are_in_the_audit_trail(complete_service, users):
-    version = approve_by_both(generate(complete_service, users.delivery), users)
+    # Each step attributed where it enters OSR, as its request would.
+    with acting_as(users.delivery):
+        version = generate(complete_service, users.delivery)
+    for manager in (users.osr_manager, users.live_services_manager):
+        with acting_as(manager):
+            services.approve_version(version, by=manager)
     entries = LogEntry.objects.get_for_object(version).order_by("timestamp")
     assert [e.actor for e in entries] == [
         users.delivery,

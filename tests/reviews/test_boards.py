@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
+from osr.core.audit import acting_as
 from osr.core.refusals import Refusal
 from osr.reviews import services
 from osr.reviews.forms import BoardForm
@@ -190,7 +191,8 @@ def test_scheduling_is_audited(users):
 
     form = BoardForm(board_data(users))
     assert form.is_valid()
-    board = services.schedule_board(form.cleaned_data, by=users.osr_manager)
+    with acting_as(users.osr_manager):  # as the request or command would
+        board = services.schedule_board(form.cleaned_data, by=users.osr_manager)
     entry = LogEntry.objects.get_for_object(board).get()
     assert entry.actor == users.osr_manager
     assert ReviewBoard.objects.count() == 1

@@ -6,6 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core import mail
 
+from osr.core.audit import acting_as
 from osr.core.refusals import Refusal
 from osr.readiness.services import readiness_of
 from osr.reviews import services
@@ -160,7 +161,8 @@ def test_the_team_is_told_the_outcome_and_its_conditions(
 
 
 def test_recording_the_outcome_is_audited(held, users, today):
-    decision = record(held, users, today, "green")
+    with acting_as(users.osr_manager):  # as the request or command would
+        decision = record(held, users, today, "green")
     (entry,) = LogEntry.objects.get_for_object(decision)
     assert entry.actor == users.osr_manager
 

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, ProtectedError
 from django.forms import ModelForm
 
-from osr.core.audit import acting_as
 from osr.core.refusals import Conflicting
 
 from .models import PhaseChange, Service
@@ -35,7 +34,7 @@ def save_form(form: ModelForm, *, by) -> Model:
     """Save a validated form (create or update) as one audited transaction."""
     creating = form.instance.pk is None
     try:
-        with transaction.atomic(), acting_as(by):
+        with transaction.atomic():
             obj = form.save()
             if creating and isinstance(obj, Service):
                 PhaseChange.objects.create(
@@ -49,14 +48,13 @@ def save_form(form: ModelForm, *, by) -> Model:
 
 def move_service(service: Service, phase: str, *, by, reason: str = "", force: bool = False):
     """Move a service to a phase through ``Service.move_to``, audited as ``by``."""
-    with acting_as(by):
-        return service.move_to(phase, by=by, reason=reason, force=force)
+    return service.move_to(phase, by=by, reason=reason, force=force)
 
 
 def delete_object(obj: Model, *, by) -> None:
     """Delete an object, or raise ``InUse`` naming what still refers to it."""
     try:
-        with transaction.atomic(), acting_as(by):
+        with transaction.atomic():
             obj.delete()
     except ProtectedError as error:
         names = sorted({str(item) for item in error.protected_objects})[:5]

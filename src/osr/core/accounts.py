@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from .audit import acting_as
 from .roles import LIVE_SERVICES_MANAGER, OSR_MANAGER, ROLES, assign_role
 
 # A manager joining a delivery group becomes that group's manager of their kind.
@@ -79,7 +78,7 @@ def create_user(
 
     manager_field = MANAGER_FIELD_OF_ROLE.get(role)
     try:
-        with transaction.atomic(), acting_as(by):
+        with transaction.atomic():
             user.save()
             assign_role(user, role)
             person = person_model.objects.create(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Header, Router, Schema, Status
 
 from .concurrency import check_if_match, etag_of
@@ -21,7 +21,7 @@ from .resources import (
     form_data_of,
     output_of,
 )
-from .shortcuts import require
+from .shortcuts import get_or_404, require
 
 ALREADY_EXISTS = "Already exists"
 
@@ -52,10 +52,7 @@ def get_object(resource: Resource, key: str | int, *, lock: bool = False) -> Mod
     if lock:
         # Only the object's own row: PostgreSQL cannot lock the nullable side of a join.
         queryset = queryset.select_for_update(of=("self",))
-    try:
-        return queryset.get(**{resource.lookup: key})
-    except (resource.model.DoesNotExist, ValueError) as error:  # type: ignore[attr-defined]
-        raise Http404(f"No {resource.singular} {key}") from error
+    return get_or_404(queryset, **{resource.lookup: key})
 
 
 def crud_router(resource: Resource) -> Router:

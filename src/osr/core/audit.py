@@ -1,16 +1,20 @@
-"""Attributing writes to the person who made them, outside a request too.
+"""Attributing writes to the person who made them, named once where work enters OSR.
 
-A request's person is attributed by django-auditlog's middleware. Elsewhere (a
-command, a background task, a service called with ``by=``) ``acting_as`` names
-the person; one receiver, connected at start-up, writes them into each new audit
-entry that no one has attributed yet. Nothing here depends on how auditlog keeps
-its own context.
+Each entry point names the person, and nothing below it does: a request's person
+by django-auditlog's middleware, a command's by ``AttributedCommand``, a
+background task's by ``@attributed``. One receiver, connected at start-up, writes
+the person into each new audit entry that no one has attributed yet. Nothing here
+depends on how auditlog keeps its own context.
 """
 
 import contextlib
+import functools
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 from auditlog.models import LogEntry
+from django.core.management.base import BaseCommand
 from django.db.models.signals import pre_save
 
 _acting: ContextVar = ContextVar("osr_acting_person", default=None)
@@ -31,6 +35,32 @@ def acting_as(user):
         yield
     finally:
         _acting.reset(token)
+
+
+class AttributedCommand(BaseCommand):
+    """A command whose writes the audit trail attributes to ``acting_user(options)``."""
+
+    def acting_user(self, options: dict) -> Any:
+        """The person the command acts for; None (the default) is the system."""
+        return None
+
+    def execute(self, *args, **options):
+        with acting_as(self.acting_user(options)):
+            return super().execute(*args, **options)
+
+
+def attributed(person_of: Callable[..., Any]):
+    """Run a background task acting for ``person_of(*args, **kwargs)``."""
+
+    def decorate(work):
+        @functools.wraps(work)
+        def run(*args, **kwargs):
+            with acting_as(person_of(*args, **kwargs)):
+                return work(*args, **kwargs)
+
+        return run
+
+    return decorate
 
 
 def _attribute(sender, instance: LogEntry, **kwargs) -> None:

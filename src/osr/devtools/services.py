@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from osr.catalogue.models import Component, Service
-from osr.core.audit import acting_as
 from osr.myit.checks import CheckResult
 from osr.myit.client import MyitClient, MyitError, escape
 from osr.myit.mapping import current_mapping
@@ -26,7 +25,7 @@ def create_integration(
     service: Service, *, host: str, name: str, component: Component | None, by
 ) -> tuple[Integration, str]:
     """Link a code host to a service; return the integration and its secret, shown once."""
-    with transaction.atomic(), acting_as(by):
+    with transaction.atomic():
         integration = Integration.objects.create(
             service=service,
             host=host,
@@ -39,13 +38,13 @@ def create_integration(
 
 def delete_integration(integration: Integration, *, by) -> None:
     """Unlink a code host; the changes it raised stay in the service's history."""
-    with transaction.atomic(), acting_as(by):
+    with transaction.atomic():
         integration.delete()
 
 
 def save_change_model(service: Service, *, route: str, template_sys_id: str, by) -> ChangeModel:
     """Record how the service's changes from developer tooling are raised."""
-    with transaction.atomic(), acting_as(by):
+    with transaction.atomic():
         model, _ = ChangeModel.objects.update_or_create(
             service=service,
             defaults={"route": route, "standard_template_sys_id": template_sys_id},
@@ -175,7 +174,7 @@ def retry_change(change: ChangeRequest, *, by) -> ChangeRequest:
     """Queue another attempt at raising a change that was not raised."""
     if change.status != ChangeStatus.FAILED:
         return change
-    with transaction.atomic(), acting_as(by):
+    with transaction.atomic():
         change.status = ChangeStatus.QUEUED
         change.message = ""
         change.save(update_fields=["status", "message"])

@@ -20,7 +20,6 @@ from osr.catalogue import services as catalogue
 from osr.catalogue.choices import Phase
 from osr.catalogue.models import Dependency, ExternalSystem, Service
 from osr.catalogue.phase_hooks import PhaseMoveRefused
-from osr.core.audit import acting_as
 from osr.core.resources import form_data_of
 
 CREATE, UPDATE, UNCHANGED, REMOVE = "create", "update", "unchanged", "remove"
@@ -219,7 +218,7 @@ def run(work: Callable[[Writer], None], *, by, apply: bool) -> ImportResult:
     """Run ``work`` in one transaction; keep it only when applying and nothing failed."""
     writer = Writer(by)
     try:
-        with transaction.atomic(), acting_as(by):
+        with transaction.atomic():
             work(writer)
             if writer.result.problems or not apply:
                 raise _Rollback

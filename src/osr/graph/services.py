@@ -16,6 +16,7 @@ from django.http import Http404
 
 from osr.catalogue.choices import IN_DEVELOPMENT, Phase
 from osr.catalogue.models import DeliveryGroup, Service
+from osr.core.shortcuts import get_or_404
 
 from . import backstage, csv_io, export, findings, hooks
 from .impact import Impact, affected_nodes, impact_of
@@ -29,10 +30,7 @@ MAX_DEPTH = 10
 
 def service_or_404(slug: str) -> Service:
     """The service with this slug, with its delivery group and team, or Http404."""
-    try:
-        return Service.objects.select_related("delivery_group", "delivery_team").get(slug=slug)
-    except Service.DoesNotExist as error:
-        raise Http404(f"No service {slug}") from error
+    return get_or_404(Service.objects.select_related("delivery_group", "delivery_team"), slug=slug)
 
 
 def service_called(text: str) -> Service | None:

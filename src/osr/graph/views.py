@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from osr.catalogue.models import DeliveryGroup
 from osr.core.generic_views import page_number
-from osr.core.shortcuts import require
+from osr.core.shortcuts import crumbs, require
 
 from . import export, services
 from .findings import RULE_TITLES
@@ -24,10 +24,6 @@ from .reports import incident_text
 MAP_NODE_LIMIT = 300
 TABLE_PAGE_SIZE = 100
 SESSION_KEY = "graph_import"
-
-
-def _crumbs(*items: tuple[str, str]) -> list[dict[str, str]]:
-    return [{"text": "Home", "href": "/"}] + [{"text": t, "href": h} for t, h in items]
 
 
 def _depth(request) -> int:
@@ -84,7 +80,7 @@ def dependency_map(request):
     title = f"Dependency map of {service.name}" if service else "Dependency map"
     context = {
         "title": title,
-        "breadcrumbs": _crumbs(("Dependency map", reverse("graph:map")))
+        "breadcrumbs": crumbs(("Dependency map", reverse("graph:map")))
         if service or group
         else None,
         "groups": groups,
@@ -115,7 +111,7 @@ def impact(request, slug: str):
         "graph/impact.html",
         {
             "title": f"If {service.name} changes or fails",
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": crumbs(
                 ("Services", reverse("catalogue:services")),
                 (service.name, service.get_absolute_url()),
             ),
@@ -135,7 +131,7 @@ def incident_contacts(request, slug: str):
         "graph/incident_contacts.html",
         {
             "title": f"Incident contacts for {service.name}",
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": crumbs(
                 ("Services", reverse("catalogue:services")),
                 (service.name, service.get_absolute_url()),
             ),
@@ -180,7 +176,7 @@ def findings(request):
         "graph/findings.html",
         {
             "title": "Dependency risks",
-            "breadcrumbs": _crumbs(("Dependency map", reverse("graph:map"))),
+            "breadcrumbs": crumbs(("Dependency map", reverse("graph:map"))),
             "page": page,
             "count": len(rows),
             "cycles": loops,
@@ -204,7 +200,7 @@ def import_upload(request):
     form = ImportForm(data=request.POST or None, files=request.FILES or None)
     context = {
         "title": "Import the catalogue",
-        "breadcrumbs": _crumbs(("Dependency map", reverse("graph:map"))),
+        "breadcrumbs": crumbs(("Dependency map", reverse("graph:map"))),
         "form": form,
     }
     if request.method == "POST":
@@ -220,7 +216,7 @@ def import_upload(request):
 def _preview(request, kind, files, result, status=None):
     context = {
         "title": "Check the import",
-        "breadcrumbs": _crumbs(("Import the catalogue", reverse("graph:import"))),
+        "breadcrumbs": crumbs(("Import the catalogue", reverse("graph:import"))),
         "kind": kind,
         "file_names": [name for name, _text in files],
         "result": result,

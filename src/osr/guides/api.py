@@ -20,7 +20,7 @@ from osr.core.api_crud import ErrorOut
 from osr.core.concurrency import check_if_match, etag_of
 from osr.core.paging import paginated
 from osr.core.refusals import invalid
-from osr.core.shortcuts import require
+from osr.core.shortcuts import get_or_404, require
 
 from . import services
 from .choices import Format
@@ -191,14 +191,8 @@ class CompareQuery(Schema):
 
 
 def _service(slug: str) -> Service:
-    try:
-        return Service.objects.select_related(
-            "delivery_group",
-            "delivery_group__osr_manager",
-            "delivery_group__live_services_manager",
-        ).get(slug=slug)
-    except Service.DoesNotExist as error:
-        raise Http404(f"No service {slug}") from error
+    managers = ("delivery_group__osr_manager", "delivery_group__live_services_manager")
+    return get_or_404(Service.objects.select_related("delivery_group", *managers), slug=slug)
 
 
 def _profile_shown(profile: OperationsProfile) -> Any:

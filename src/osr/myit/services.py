@@ -25,7 +25,7 @@ def request_sync(
 ) -> list[SyncRun]:
     """Queue a sync (or dry run) of each service, run by a worker once committed."""
     requested_by = by if getattr(by, "is_authenticated", False) else None
-    with transaction.atomic(), acting_as(by):
+    with transaction.atomic():
         runs = [
             SyncRun.objects.create(service=s, dry_run=dry_run, requested_by=requested_by)
             for s in services

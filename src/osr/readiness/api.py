@@ -6,7 +6,6 @@ import datetime as dt
 import json
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -17,7 +16,7 @@ from osr.core.answers import With
 from osr.core.api_crud import ErrorOut
 from osr.core.paging import Shown, paginated
 from osr.core.refusals import Invalid, invalid
-from osr.core.shortcuts import require
+from osr.core.shortcuts import get_or_404, require
 
 from . import services
 from .engine import Evaluation
@@ -182,17 +181,12 @@ _EVIDENCE_BODY = {
 
 
 def _service(slug: str) -> Service:
-    try:
-        return Service.objects.select_related("delivery_group").get(slug=slug)
-    except Service.DoesNotExist as error:
-        raise Http404(f"No service {slug}") from error
+    return get_or_404(Service.objects.select_related("delivery_group"), slug=slug)
 
 
 def _evidence(pk: int) -> Evidence:
-    try:
-        return Evidence.objects.select_related("service", "submitted_by", "reviewed_by").get(pk=pk)
-    except Evidence.DoesNotExist as error:
-        raise Http404(f"No evidence {pk}") from error
+    evidence = Evidence.objects.select_related("service", "submitted_by", "reviewed_by")
+    return get_or_404(evidence, pk=pk)
 
 
 def readiness_shown(service: Service, evaluation: Evaluation) -> With:

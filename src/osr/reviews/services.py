@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from osr.catalogue.choices import Phase
 from osr.catalogue.models import Person, Service
-from osr.core.audit import acting_as
 from osr.core.refusals import Forbidden
 
 from .board_rules import BoardNeed, Condition, board_need, reminder_due
@@ -37,7 +36,7 @@ from .readiness_checks import load_board_records
 
 def schedule_board(data: dict, *, by) -> ReviewBoard:
     """Schedule a board from ``BoardForm``'s cleaned data (which refuses a time in the past)."""
-    with transaction.atomic(), acting_as(by):
+    with transaction.atomic():
         return ReviewBoard.objects.create(
             delivery_group=data["delivery_group"],
             starts_at=data["starts_at"],
@@ -50,7 +49,7 @@ def schedule_board(data: dict, *, by) -> ReviewBoard:
 
 def reschedule_board(board: ReviewBoard, data: dict, *, by) -> ReviewBoard:
     """Change when, where or by whom a board is held (``BoardForm``'s cleaned data)."""
-    with transaction.atomic(), acting_as(by):
+    with transaction.atomic():
         board.delivery_group = data["delivery_group"]
         board.starts_at = data["starts_at"]
         board.place = data.get("place", "").strip()
@@ -62,26 +61,22 @@ def reschedule_board(board: ReviewBoard, data: dict, *, by) -> ReviewBoard:
 
 def add_panel_member(board: ReviewBoard, person: Person, specialism: str, *, by) -> PanelMember:
     """Put a function specialist on a board's panel."""
-    with acting_as(by):
-        return board.add_panel_member(person, specialism, by=by)
+    return board.add_panel_member(person, specialism, by=by)
 
 
 def add_to_agenda(board: ReviewBoard, service: Service, *, by, today: dt.date) -> AgendaItem:
     """Put a service on a board's agenda; its pack is assembled and its team and panel told."""
-    with acting_as(by):
-        return board.add_to_agenda(service, by=by, today=today)
+    return board.add_to_agenda(service, by=by, today=today)
 
 
 def remove_from_agenda(board: ReviewBoard, service: Service, *, by) -> None:
     """Take a service off a board's agenda before its outcome is recorded."""
-    with acting_as(by):
-        board.remove_from_agenda(service, by=by)
+    board.remove_from_agenda(service, by=by)
 
 
 def refresh_pack(item: AgendaItem, *, by, today: dt.date) -> AgendaItem:
     """Assemble an agenda item's board pack again from what OSR holds now."""
-    with acting_as(by):
-        item.refresh_pack(by=by, today=today)
+    item.refresh_pack(by=by, today=today)
     return item
 
 
@@ -100,8 +95,7 @@ def save_assessment(
     member = panel_seat(item.board, by)
     if member is None:
         raise Forbidden("Only the board's panel members assess its services")
-    with acting_as(by):
-        return Assessment.save_ratings(item, member, ratings, submit=submit)
+    return Assessment.save_ratings(item, member, ratings, submit=submit)
 
 
 def assessments_shown_to(item: AgendaItem, user) -> tuple[Assessment | None, list[Assessment]]:
@@ -137,28 +131,26 @@ def record_outcome(
     corrects: Decision | None = None,
 ) -> Decision:
     """Record (or correct) the board's outcome for a service; conditions become actions."""
-    with acting_as(by):
-        return board.record_outcome(
-            service,
-            outcome=outcome,
-            summary=summary,
-            conditions=conditions,
-            by=by,
-            today=today,
-            corrects=corrects,
-        )
+    return board.record_outcome(
+        service,
+        outcome=outcome,
+        summary=summary,
+        conditions=conditions,
+        by=by,
+        today=today,
+        corrects=corrects,
+    )
 
 
 def close_action(action: Action, *, by, note: str = "") -> Action:
     """Close an open action, saying how it was done."""
-    with acting_as(by):
-        action.close(by=by, note=note)
+    action.close(by=by, note=note)
     return action
 
 
 def record_rehearsal(service: Service, data: dict, findings: Sequence[str], *, by) -> Rehearsal:
     """Record a rehearsal from ``RehearsalForm``'s cleaned data, with its findings."""
-    with transaction.atomic(), acting_as(by):
+    with transaction.atomic():
         rehearsal = Rehearsal.objects.create(
             service=service,
             kind=data["kind"],
@@ -178,8 +170,7 @@ def raise_finding_action(
     finding: Finding, *, owner: Person, due_on: dt.date, by, today: dt.date
 ) -> Action:
     """Make a rehearsal's finding an action with an owner and a due date."""
-    with acting_as(by):
-        return finding.raise_action(owner=owner, due_on=due_on, by=by, today=today)
+    return finding.raise_action(owner=owner, due_on=due_on, by=by, today=today)
 
 
 def send_action_reminders(*, today: dt.date) -> dict[str, int]:

@@ -6,8 +6,9 @@ previewed unless ``--apply``. Either way an import is saved whole or not at all.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from osr.core.audit import AttributedCommand
 from osr.graph import services
 from osr.graph.importing import ImportResult
 
@@ -21,7 +22,7 @@ def _read(path: str) -> tuple[str, str]:
         raise CommandError(f"Cannot read {path}: {error}") from error
 
 
-class Command(BaseCommand):
+class Command(AttributedCommand):
     help = "Import Backstage catalog descriptor files or the catalogue spreadsheet (CSV)."
 
     def add_arguments(self, parser):
@@ -36,6 +37,9 @@ class Command(BaseCommand):
         spreadsheet.add_argument("file", metavar="FILE")
         spreadsheet.add_argument("--apply", action="store_true", help="save the changes")
         spreadsheet.add_argument("--by", help="the username the audit trail names")
+
+    def acting_user(self, options):
+        return acting_user(options.get("by"))
 
     def handle(self, *args, **options):
         by = acting_user(options.get("by"))
