@@ -6,14 +6,14 @@ STAMP := $(VENV)/.installed
 ASSETS := src/osr/static/govuk/govuk-frontend.min.css
 VENDOR := src/osr/static/vendor/cytoscape.min.js src/osr/static/vendor/cytoscape-dagre.min.js
 
-.PHONY: run test lint typecheck pytest assets install browser bench clean
+.PHONY: run test lint typecheck pytest assets install browser documents bench clean
 
 run: install assets
 	OSR_DEBUG=1 $(BIN)/osr migrate --no-input
 	OSR_DEBUG=1 $(BIN)/osr demo
 	OSR_DEBUG=1 $(BIN)/osr runserver 127.0.0.1:8000
 
-test: install assets browser lint typecheck pytest
+test: install assets browser documents lint typecheck pytest
 
 install: $(STAMP)
 
@@ -45,6 +45,18 @@ $(VENDOR): $(ASSETS)
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Documents as people open them: the tests lay the Word guide out with LibreOffice Writer,
+# open exported CSVs in LibreOffice Calc (formula-like cells must stay text), and draw
+# other scripts and emoji in the PDF guide with the Noto fonts. Each is installed when missing.
+DOCUMENT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-core \
+	fonts-noto-cjk fonts-noto-color-emoji
+documents:
+	@missing=$$(for package in $(DOCUMENT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'install ok installed' \
+			|| echo $$package; done); \
+	[ -z "$$missing" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }
 
 # The app layers and the dead-code check are configured in pyproject.toml.
 lint: install

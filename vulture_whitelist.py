@@ -166,14 +166,69 @@ _.tblStyle_val
 _.author
 _.left_margin
 _.right_margin
+_.top_margin
+_.bottom_margin
+_.header_distance
+_.footer_distance
+_.page_width
+_.page_height
+_.line_spacing
+_.space_before
+_.keep_with_next
+_.keep_together
+_.last_modified_by
+_.category
+_.keywords
+_.comments
+_.content_status
+_.revision
+_.identifier
+_.modified
 _.rgb
 _.exc  # __exit__(*exc)
 
 # Used by migrations (not scanned), tests and benchmarks.
 _.seal_existing  # core migration 0003
 _.forget  # graph index: tests and bench start as a fresh process would
+_.build_index  # graph index from plain rows: the tests' small estates
+_.nearest_live_data_flows  # impact summary schema fields, read by ninja
+_.routes_to_critical_live
 _.external_nodes
 _.register_live_data_obligations  # the graph's hook, documented in graph/hooks.py
 _.inject  # the fake MyIT server's test controls
 _.writes
 _.requests_with_cookie
+
+# Daily jobs named by OSR_DAILY_JOBS in settings (not scanned); the review boards'
+# notification kinds, used by their notices; outbox fields written through update().
+_.send_expiry_warnings
+_.send_digests
+_.sweep_outbox
+_.BOARD_SCHEDULED
+_.OUTCOME_RECORDED
+_.ACTION_DUE
+_.ACTION_OVERDUE
+_.next_attempt_at
+_.claim
+_.claimed_until
+_.sent_at
+
+# Read by the home page sections' templates.
+_.introduction
+_.how
+_.last_day
+
+# Review boards: auditlog reads get_additional_data (the reason kept with a correction);
+# a board change's made_at is shown by the board page and the API.
+_.get_additional_data
+_.made_at
+
+# Django form hooks the import's preloaded forms override (graph/preloaded.py).
+_._check_values
+_._post_clean
+_.__class__
+
+# A daily job named in settings.OSR_DAILY_JOBS; a path converter's interface, read by Django.
+_.send_contact_reminders
+_.regex
+_.to_url

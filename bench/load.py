@@ -21,9 +21,6 @@ import argparse
 import json
 import os
 import random
-import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,8 +32,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
+from serving import BIN, start_gunicorn, stop
+
 API = "/api/v1"
 MAX_REQUESTS_PER_CLIENT = 100_000
 RETRIES = 3
@@ -255,49 +252,6 @@ def print_server_errors(log: Path) -> None:
         print(f"- {entry.get('message')}\n    " + "\n    ".join(trace))
 
 
-def start_gunicorn(env: dict, args, log: Path) -> tuple[subprocess.Popen, str]:
-    """Gunicorn serving OSR in production mode, ready; and its base URL."""
-    production = {k: v for k, v in env.items() if k != "OSR_DEBUG"} | {
-        "OSR_SECRET_KEY": secrets.token_urlsafe(50),
-        "OSR_ALLOWED_HOSTS": HOST,
-        "OSR_SECURE_COOKIES": "0",
-        "OSR_LOG_FORMAT": "json",
-    }
-    # Persistent database connections, as a production deployment keeps them.
-    production.setdefault("OSR_DB_CONN_MAX_AGE", "60")
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port = sock.getsockname()[1]
-    worker_class = "gthread" if args.threads > 1 else "sync"
-    command = [str(BIN / "gunicorn"), "osr.wsgi:application", "--bind", f"{HOST}:{port}",
-               "--workers", str(args.workers), "--threads", str(args.threads),
-               "--worker-class", worker_class, "--backlog", "2048", "--timeout", "60"]  # fmt: skip
-    with log.open("w") as out:
-        server = subprocess.Popen(command, env=production, stdout=out, stderr=out)
-    base = f"http://{HOST}:{port}"
-    for _ in range(300):
-        if server.poll() is not None:
-            break
-        try:
-            if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                return server, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    stop(server)
-    sys.exit(f"gunicorn did not become ready:\n{log.read_text()[-3000:]}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -321,7 +275,9 @@ def main() -> None:
             osr(env, "demo")
             osr(env, "users", "create", "bench", "--role", "admin")
             token = osr(env, "token", "create", "bench").strip()
-            server, base = start_gunicorn(env, args, log)
+            server, base = start_gunicorn(
+                env, log, workers=args.workers, threads=args.threads, timeout=60
+            )
             estate = survey(base, token, log)
             print(f"gunicorn on {base}: {len(estate['services'])} services, "
                   f"{args.clients} clients for {args.seconds:g} s…", flush=True)  # fmt: skip

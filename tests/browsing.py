@@ -94,6 +94,13 @@ def route_of(path: str) -> str | None:
     return match.route
 
 
+def section_of(path: str) -> str | None:
+    try:
+        return resolve(urlsplit(path).path).kwargs.get("section")
+    except Resolver404:
+        return None
+
+
 def page_routes() -> set[str]:
     """Every route in the URL map that could be a page."""
     routes: set[str] = set()
@@ -123,15 +130,17 @@ class Crawl:
 
     def run(self, *starts: str) -> Crawl:
         queue = list(starts)
-        seen_per_route: dict[str, int] = defaultdict(int)
+        seen_per_route: dict[tuple, int] = defaultdict(int)
         seen: set[str] = set()
         while queue:
             path = queue.pop(0)
             route = route_of(path)
-            if path in seen or route is None or seen_per_route[route] >= self.per_route:
+            # Each section of a service is its own page, though one route serves them all.
+            kind = (route, section_of(path))
+            if path in seen or route is None or seen_per_route[kind] >= self.per_route:
                 continue
             seen.add(path)
-            seen_per_route[route] += 1
+            seen_per_route[kind] += 1
             response = self.client.get(path)
             self.statuses[path] = response.status_code
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 
 from osr.catalogue.api import routers as catalogue_routers
+from osr.core.notifications.api import router as notifications_router
 from osr.core.refusals import Refusal
 from osr.devtools.api import router as devtools_router
 from osr.graph.api import router as graph_router
@@ -84,3 +85,4 @@ api.add_router("", reviews_router)
 api.add_router("", myit_router)
 api.add_router("", guides_router)
 api.add_router("", devtools_router)
+api.add_router("", notifications_router)

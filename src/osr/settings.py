@@ -70,9 +70,11 @@ INSTALLED_APPS = [
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
+    # Before django_tasks_db: OSR's ``db_worker`` (the worker, and the schedule
+    # of daily jobs beside it) takes the place of the package's own command.
+    "osr.core",
     "django_tasks",
     "django_tasks_db",
-    "osr.core",
     "osr.catalogue",
     "osr.readiness",
     "osr.graph",
@@ -198,6 +200,8 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 OSR_PAGE_SIZE = 25
+# A service's owners and contacts are confirmed by its team this often, in months.
+OSR_CONFIRM_MONTHS = int(env_str("OSR_CONFIRM_MONTHS", "6"))
 # When set, /metrics answers only to "Authorization: Bearer <this token>".
 OSR_METRICS_TOKEN = env_str("OSR_METRICS_TOKEN")
 OSR_API_MAX_PAGE_SIZE = 200
@@ -217,6 +221,27 @@ EMAIL_USE_TLS = env_bool("OSR_SMTP_TLS")
 DEFAULT_FROM_EMAIL = env_str("OSR_FROM_EMAIL", "osr@defra.example")
 OSR_NOTIFY_API_KEY = env_str("OSR_NOTIFY_API_KEY")
 OSR_NOTIFY_TEMPLATE_ID = env_str("OSR_NOTIFY_TEMPLATE_ID")
+# A Notify template for each kind of notification (and "digest"), as kind=template-id
+# pairs; a kind without one uses OSR_NOTIFY_TEMPLATE_ID.
+OSR_NOTIFY_TEMPLATES = dict(env_pairs("OSR_NOTIFY_TEMPLATES"))
+# Send notifications in the process that committed the change instead of the worker:
+# for development (no worker running) and tests.
+OSR_NOTIFICATIONS_SEND_ON_COMMIT = env_bool("OSR_NOTIFICATIONS_SEND_ON_COMMIT", DEBUG)
+# Tries before a notification is marked failed; the waits between them double from a
+# minute up to six hours.
+OSR_NOTIFICATIONS_MAX_ATTEMPTS = int(env_str("OSR_NOTIFICATIONS_MAX_ATTEMPTS", "10"))
+# How often the worker's schedule looks for notifications due again after a failure.
+OSR_NOTIFICATIONS_RETRY_SECONDS = int(env_str("OSR_NOTIFICATIONS_RETRY_SECONDS", "60"))
+OSR_TEAMS_TIMEOUT_SECONDS = float(env_str("OSR_TEAMS_TIMEOUT_SECONDS", "10"))
+# The local time ("HH:MM") the worker runs the daily jobs, each once a day, in this order.
+OSR_DAILY_JOBS_AT = env_str("OSR_DAILY_JOBS_AT", "06:30")
+OSR_DAILY_JOBS = [
+    "osr.readiness.notices.send_expiry_warnings",
+    "osr.reviews.services.send_action_reminders",
+    "osr.catalogue.contacts.send_contact_reminders",
+    "osr.core.notifications.digest.send_digests",
+    "osr.core.notifications.delivery.sweep_outbox",
+]
 OSR_BASE_URL = env_str("OSR_BASE_URL", "http://localhost:8000").rstrip("/")
 
 # The readiness policy; the default Defra policy ships with OSR.
@@ -340,4 +365,14 @@ OSR_REVIEW_SPECIALISMS = env_list(
     "OSR_REVIEW_SPECIALISMS",
     "Security,Service management,Infrastructure and hosting,Architecture,Service desk,"
     "Data protection,Business continuity",
+)
+
+# How a Backstage import reads Group entities, by spec.type (comma-separated, any
+# case): these types are delivery groups, these are containers above them and
+# skipped; every other type is a team (docs/import.md).
+OSR_BACKSTAGE_DELIVERY_GROUP_TYPES = env_list(
+    "OSR_BACKSTAGE_DELIVERY_GROUP_TYPES", "department,business-unit,delivery-group"
+)
+OSR_BACKSTAGE_CONTAINER_GROUP_TYPES = env_list(
+    "OSR_BACKSTAGE_CONTAINER_GROUP_TYPES", "organization,organisation"
 )

@@ -211,6 +211,48 @@ def add_panel_member(estate: Estate, group) -> Write:
     )
 
 
+def reschedule_board(estate: Estate, group) -> Write:
+    board = _board(estate, group, held=False)
+    later = timezone.now() + dt.timedelta(days=9)
+    body = {"starts_at": later.isoformat(), "reason": "The chair is away"}
+    return Write(
+        "post",
+        f"/api/v1/review-boards/{board.pk}/reschedule",
+        body,
+        lambda: ReviewBoard.objects.get(pk=board.pk).starts_at.date() == later.date(),
+    )
+
+
+def cancel_board(estate: Estate, group) -> Write:
+    board = _board(estate, group, held=False)
+    return Write(
+        "post",
+        f"/api/v1/review-boards/{board.pk}/cancel",
+        {"reason": "Nothing is ready for review"},
+        lambda: ReviewBoard.objects.get(pk=board.pk).status == "cancelled",
+    )
+
+
+def record_board_notes(estate: Estate, group) -> Write:
+    board = _board(estate, group, held=True)
+    return Write(
+        "put",
+        f"/api/v1/review-boards/{board.pk}/notes",
+        {"notes": "Quorate; the panel met in full", "attended": [], "reason": ""},
+        lambda: ReviewBoard.objects.get(pk=board.pk).notes == "Quorate; the panel met in full",
+    )
+
+
+def confirm_contacts(estate: Estate, group) -> Write:
+    service = _service(group)
+    return Write(
+        "post",
+        "/api/v1/services/target/contacts/confirm",
+        {},
+        lambda: Service.objects.get(pk=service.pk).contacts_confirmed_on is not None,
+    )
+
+
 def add_to_agenda(estate: Estate, group) -> Write:
     board = _board(estate, group, held=False)
     service = _service(group)
@@ -375,6 +417,17 @@ def export_guides(estate: Estate, group) -> Write:
     )
 
 
+def choose_notifications(estate: Estate, group) -> Write:
+    from osr.core.notifications.models import NotificationPreference
+
+    return Write(
+        "put",
+        "/api/v1/me/notifications",
+        {"preferences": {"evidence_rejected": "digest"}},
+        _exists(NotificationPreference, kind="evidence_rejected", frequency="digest"),
+    )
+
+
 WRITES: dict[str, Callable[[Estate, object], Write]] = {
     "POST /services/{slug}/evidence": submit_evidence,
     "POST /evidence/{evidence_id}/verify": verify_evidence,
@@ -384,6 +437,10 @@ WRITES: dict[str, Callable[[Estate, object], Write]] = {
     "POST /import/csv": import_csv,
     "POST /review-boards": schedule_board,
     "POST /review-boards/{board_id}/panel": add_panel_member,
+    "POST /review-boards/{board_id}/reschedule": reschedule_board,
+    "POST /review-boards/{board_id}/cancel": cancel_board,
+    "PUT /review-boards/{board_id}/notes": record_board_notes,
+    "POST /services/{key}/contacts/confirm": confirm_contacts,
     "POST /review-boards/{board_id}/agenda": add_to_agenda,
     "DELETE /review-boards/{board_id}/agenda/{slug}": remove_from_agenda,
     "POST /review-boards/{board_id}/agenda/{slug}/pack": refresh_pack,
@@ -402,6 +459,7 @@ WRITES: dict[str, Callable[[Estate, object], Write]] = {
     "POST /services/{slug}/operations-guide/versions": generate_guide,
     "POST /services/{slug}/operations-guide/versions/{number}/approve": approve_guide,
     "POST /operations-guides/exports": export_guides,
+    "PUT /me/notifications": choose_notifications,
 }
 
 

@@ -63,6 +63,15 @@ TABLE: dict[tuple[str, str], set[str]] = {
     # the group's OSR manager) records the outcome.
     ("POST /review-boards", "own"): OWN_OSR_MANAGER,
     ("POST /review-boards", "other"): ADMIN_ONLY,
+    ("POST /review-boards/{board_id}/reschedule", "own"): OWN_OSR_MANAGER,
+    ("POST /review-boards/{board_id}/reschedule", "other"): ADMIN_ONLY,
+    ("POST /review-boards/{board_id}/cancel", "own"): OWN_OSR_MANAGER,
+    ("POST /review-boards/{board_id}/cancel", "other"): ADMIN_ONLY,
+    ("PUT /review-boards/{board_id}/notes", "own"): OWN_OSR_MANAGER,
+    ("PUT /review-boards/{board_id}/notes", "other"): ADMIN_ONLY,
+    # A service's team says its contacts are still right: whoever edits the service.
+    ("POST /services/{key}/contacts/confirm", "own"): OWN_PEOPLE,
+    ("POST /services/{key}/contacts/confirm", "other"): OTHER_PEOPLE,
     ("POST /review-boards/{board_id}/panel", "own"): OWN_OSR_MANAGER,
     ("POST /review-boards/{board_id}/panel", "other"): ADMIN_ONLY,
     ("POST /review-boards/{board_id}/agenda", "own"): OWN_OSR_MANAGER,
@@ -106,6 +115,8 @@ TABLE: dict[tuple[str, str], set[str]] = {
     ("POST /services/{slug}/operations-guide/versions/{number}/approve", "other"): NOBODY,
     # The bulk export of every live service's approved guide belongs to no group.
     ("POST /operations-guides/exports", "-"): OWN_MANAGERS,
+    # Everyone signed in chooses how they hear of each kind of notification: their own.
+    ("PUT /me/notifications", "-"): set(ROLES),
 }
 
 CELLS = [

@@ -1,4 +1,9 @@
-"""``osr demo``: a realistic estate, loaded once however often it runs."""
+"""``osr demo``: a realistic estate, loaded once however often it runs.
+
+The catalogue's facts are checked on the catalogue alone (``load_estate``); what the
+whole story shows (evidence, boards, MyIT, changes, guides, each role's work) on the
+whole demo, loaded once for ``TestWhatGoodLooksLike``.
+"""
 
 import datetime as dt
 import io
@@ -7,15 +12,31 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
+from django.db.models import Q
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from osr.catalogue import demo, models
 from osr.catalogue.choices import IN_DEVELOPMENT, Phase, SupportHours, TeamKind
+from osr.catalogue.contacts import unconfirmed
+from osr.core.notifications.models import Notification
+from osr.devtools.choices import ChangeStatus
+from osr.devtools.models import ChangeRequest, Integration
+from osr.graph.incidents import recent_changes
+from osr.guides.models import GuideVersion, OperationsProfile
+from osr.myit.choices import SyncStatus
+from osr.myit.models import MyitRecord, SyncRun
+from osr.readiness.choices import EvidenceStatus, Status
+from osr.readiness.demo import FULLY_READY
+from osr.readiness.models import Evidence, RequirementEvent, Waiver
+from osr.readiness.services import awaiting_verification, portfolio, readiness_of
+from osr.reviews.choices import ActionStatus, Outcome
+from osr.reviews.models import Action, Decision, Rehearsal, ReviewBoard
 
 pytestmark = pytest.mark.django_db
 
-COUNTED = [
+# The catalogue's own models, each valid by its model.
+CATALOGUE = [
     models.Person,
     models.DeliveryGroup,
     models.Team,
@@ -26,6 +47,22 @@ COUNTED = [
     models.Contract,
     models.ExternalSystem,
     models.Dependency,
+]
+COUNTED = [
+    *CATALOGUE,
+    Evidence,
+    Waiver,
+    RequirementEvent,
+    ReviewBoard,
+    Action,
+    Rehearsal,
+    SyncRun,
+    MyitRecord,
+    Integration,
+    ChangeRequest,
+    OperationsProfile,
+    GuideVersion,
+    Notification,
     LogEntry,
     User,
 ]
@@ -43,7 +80,7 @@ def counts() -> dict[str, int]:
 
 @pytest.fixture
 def estate(db):
-    run_demo()
+    demo.load_estate(today=timezone.localdate())
 
 
 def test_running_the_demo_twice_changes_nothing(settings):
@@ -53,7 +90,7 @@ def test_running_the_demo_twice_changes_nothing(settings):
     second = run_demo()
     assert counts() == after_first
     assert "objects added" in first and "(0 objects added)" in second
-    assert "existed already" in second
+    assert "demo-delivery" in first and "existed already" in second
 
 
 def test_the_estate_looks_like_a_portfolio(estate):
@@ -135,7 +172,7 @@ def test_components_vary_in_kind_and_hosting(estate):
 
 
 def test_every_demo_object_is_valid_by_its_model(estate):
-    for model in COUNTED[:-2]:
+    for model in CATALOGUE:
         for obj in model.objects.all():
             obj.full_clean()
 
@@ -152,25 +189,134 @@ def test_the_data_refers_only_to_what_it_defines():
             assert target in services | externals and target != spec["slug"]
 
 
-def test_in_development_it_creates_an_account_for_each_role(settings):
-    settings.DEBUG = True
-    out = run_demo()
-    for role, username, *_rest in demo.DEMO_ACCOUNTS:
-        user = User.objects.get(username=username)
-        assert list(user.groups.values_list("name", flat=True)) == [role]
-        assert f"demo-{role}" in out
-        assert Client().login(username=username, password=f"demo-{role}")
-        assert models.Person.objects.filter(user=user).exists()
-    farming = models.DeliveryGroup.objects.get(slug="farming-and-countryside")
-    assert farming.osr_manager.user.username == "osr_manager"
-    assert farming.live_services_manager.user.username == "live_services_manager"
-    assert farming.members.filter(user__username="delivery").exists()
-    assert models.DeliveryGroup.objects.get(slug="trade-and-borders").gaps
-
-
 def test_outside_development_it_loads_the_estate_without_accounts(settings):
     settings.DEBUG = False
     out = run_demo()
     assert models.Service.objects.exists()
-    assert not User.objects.exists()
+    # The people of the demo's history sign in only through single sign-on.
+    assert not any(user.has_usable_password() for user in User.objects.all())
     assert "No demo accounts" in out
+
+
+class TestWhatGoodLooksLike(TestCase):
+    """The whole demo, loaded once with the development accounts, read by every test."""
+
+    @classmethod
+    def setUpTestData(cls):
+        demo.load_demo(today=timezone.localdate(), accounts=True)
+
+    def setUp(self):
+        self.today = timezone.localdate()
+
+    def test_a_live_service_is_fully_ready(self):
+        service = models.Service.objects.get(slug=FULLY_READY)
+        evaluation = readiness_of(service, today=self.today)
+        assert service.phase == Phase.LIVE and evaluation.percent == 100
+        assert all(gate.satisfied for gate in evaluation.gates)
+
+    def test_evidence_is_in_every_state(self):
+        states = set(Evidence.objects.values_list("status", flat=True))
+        assert states == set(EvidenceStatus.values)
+        rejected = Evidence.objects.filter(status=EvidenceStatus.REJECTED)
+        assert all(evidence.review_note for evidence in rejected)
+        assert Waiver.objects.filter(expires_on__isnull=True).exists()
+        soon = self.today + dt.timedelta(days=30)
+        assert Waiver.objects.filter(expires_on__gt=self.today, expires_on__lte=soon).exists()
+        expiring = [
+            result
+            for _loaded, evaluation in portfolio(models.Service.objects.all(), today=self.today)
+            for result in evaluation.requirements
+            if result.status == Status.MET and result.expires_on and result.expires_on <= soon
+        ]
+        assert expiring
+
+    def test_boards_decided_green_and_amber_and_the_amber_one_set_actions(self):
+        assert {d.outcome for d in Decision.objects.all()} == {Outcome.GREEN, Outcome.AMBER}
+        actions = Action.objects.filter(decision__outcome=Outcome.AMBER)
+        assert actions.filter(status=ActionStatus.CLOSED).exists()
+        open_actions = actions.filter(status=ActionStatus.OPEN)
+        assert open_actions.filter(due_on__lt=self.today).count() == 1
+        assert open_actions.filter(due_on__gte=self.today).exists()
+
+    def test_a_board_is_scheduled_with_a_service_on_its_agenda(self):
+        coming = ReviewBoard.objects.filter(starts_at__gt=timezone.now())
+        assert coming.filter(agenda__isnull=False).exists()
+        assert ReviewBoard.objects.filter(starts_at__lt=timezone.now()).count() >= 2
+
+    def test_live_services_rehearsed_incidents_and_changes(self):
+        assert {r.kind for r in Rehearsal.objects.all()} == {"incident", "change"}
+        assert not Rehearsal.objects.exclude(service__phase=Phase.LIVE).exists()
+
+    def test_one_guide_is_approved_and_another_awaits_its_live_services_manager(self):
+        assert GuideVersion.objects.filter(
+            service__slug=FULLY_READY, approved_at__isnull=False
+        ).exists()
+        assert GuideVersion.objects.filter(
+            osr_manager_approved_at__isnull=False,
+            live_services_manager_approved_at__isnull=True,
+            approved_at__isnull=True,
+        ).exists()
+
+    def test_every_live_service_was_synced_to_myit(self):
+        live = models.Service.objects.filter(phase=Phase.LIVE)
+        synced = SyncRun.objects.filter(status=SyncStatus.SUCCEEDED, finished_at__lt=timezone.now())
+        assert set(live) <= {run.service for run in synced.select_related("service")}
+        assert MyitRecord.objects.filter(service__slug=FULLY_READY, key="service").exists()
+
+    def test_deployments_from_a_code_host_raised_changes_in_myit(self):
+        raised = ChangeRequest.objects.filter(status=ChangeStatus.RAISED, host="github")
+        assert raised.count() >= 3
+        assert all(change.myit_number.startswith("CHG") for change in raised)
+        assert raised.filter(service__phase__in=IN_DEVELOPMENT).exists()
+
+    def test_only_a_few_services_changed_in_the_last_fortnight(self):
+        since = timezone.now() - dt.timedelta(days=14)
+        every = models.Service.objects.values_list("pk", flat=True)
+        changed = {pk for pk, changes in recent_changes(every, since=since).items() if changes}
+        changed |= set(
+            ChangeRequest.objects.filter(received_at__gte=since).values_list("service", flat=True)
+        )
+        assert 1 <= len(changed) <= 4
+
+    def test_the_history_is_dated_before_today(self):
+        today = Q(timestamp__date__gte=self.today)
+        assert not LogEntry.objects.filter(today).exists()
+        assert not Evidence.objects.filter(submitted_at__date__gte=self.today).exists()
+
+    def test_most_teams_confirmed_their_contacts_in_the_last_six_months(self):
+        services = models.Service.objects.exclude(phase=Phase.RETIRED)
+        assert not services.filter(contacts_confirmed_on__isnull=True).exists()
+        assert 1 <= unconfirmed(services, self.today).count() <= 6
+
+    def test_its_notifications_are_recorded_as_delivered_when_they_were_sent(self):
+        assert Notification.objects.filter(kind="evidence_submitted").exists()
+        assert not Notification.objects.exclude(status="sent").exists()
+        assert not Notification.objects.filter(created_at__date__gte=self.today).exists()
+
+    def test_each_role_has_an_account_with_its_work_waiting(self):
+        for role, username, *_rest in demo.DEMO_ACCOUNTS:
+            user = User.objects.get(username=username)
+            assert list(user.groups.values_list("name", flat=True)) == [role]
+            assert Client().login(username=username, password=f"demo-{role}")
+        delivery = User.objects.get(username="delivery").person
+        team_services = models.Service.objects.filter(delivery_team__members=delivery)
+        assert team_services.filter(phase__in=IN_DEVELOPMENT).count() >= 2
+        assert Evidence.objects.filter(
+            service__in=team_services, status=EvidenceStatus.REJECTED
+        ).exists()
+        assert Action.objects.filter(owner=delivery, status=ActionStatus.OPEN).exists()
+        osr_manager = User.objects.get(username="osr_manager")
+        count, _rows = awaiting_verification(osr_manager)
+        assert count >= 3
+        soon = self.today + dt.timedelta(days=30)
+        assert Waiver.objects.filter(
+            service__delivery_group__osr_manager=osr_manager.person, expires_on__lte=soon
+        ).exists()
+        farming = models.DeliveryGroup.objects.get(slug="farming-and-countryside")
+        assert farming.osr_manager.user.username == "osr_manager"
+        manager = User.objects.get(username="live_services_manager")
+        assert farming.live_services_manager.user == manager
+        assert GuideVersion.objects.filter(
+            service__delivery_group=farming, live_services_manager_approved_at__isnull=True
+        ).exists()
+        assert models.DeliveryGroup.objects.get(slug="trade-and-borders").gaps

@@ -226,7 +226,7 @@ def test_one_objects_history_costs_the_same_whatever_its_length(page, users, flo
 
 def test_the_service_page_names_recent_changes_by_label_and_person(page, users, flood):
     edit_service(page, flood, critical="on", critical_reason="Saves lives")
-    response = page("viewer").get("/services/flood")
+    response = page("viewer").get("/services/flood/history")
     words = text_of(response)
     assert "Admin changed Critical, Critical reason" in words
     assert f'href="/audit/catalogue/service/{flood.pk}"' in response.content.decode()

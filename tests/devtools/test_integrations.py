@@ -89,7 +89,7 @@ def test_service_page_shows_changes_with_their_myit_number_and_link(page, linked
     hook.post(integration.hook_path, **delivery_for("github", secret))
     change = ChangeRequest.objects.get()
 
-    shown = page("viewer").get("/services/waste-tracking").content.decode()
+    shown = page("viewer").get("/services/waste-tracking/myit").content.decode()
 
     assert "Changes raised from developer tooling" in shown
     assert change.myit_number in shown
@@ -106,7 +106,8 @@ def test_failed_change_can_be_raised_again_from_the_service_page(
     hook.post(integration.hook_path, **delivery_for("github", secret))
     change = ChangeRequest.objects.get()
     assert (
-        "Mandatory field missing" in page("viewer").get("/services/waste-tracking").content.decode()
+        "Mandatory field missing"
+        in page("viewer").get("/services/waste-tracking/myit").content.decode()
     )
 
     with after_commit():

@@ -179,16 +179,14 @@ def test_shared_resource_of_another_service_becomes_a_shared_component_dependenc
     assert dependency.kind == "shared_component"
 
 
-def test_unknown_kind_is_reported_with_file_and_document_and_nothing_is_saved(users):
-    other = "kind: Location\nmetadata:\n  name: somewhere\n"
+def test_strict_import_reports_an_unknown_kind_with_file_and_line_and_saves_nothing(users):
+    other = "kind: Template\nmetadata:\n  name: somewhere\n"
     bad = CATALOG + "---\n" + other
-    result = import_backstage(
-        [("good.yaml", CATALOG), ("bad.yaml", bad)], by=users.admin, apply=True
-    )
+    result = import_backstage([("bad.yaml", bad)], by=users.admin, apply=True, strict=True)
     assert not result.applied
     assert [str(p) for p in result.problems] == [
-        "bad.yaml, document 9: unknown kind ‘Location’: "
-        "expected one of Group, Component, System, Resource, API"
+        "bad.yaml, document 7, line 75, spec.definition: OSR does not keep this field",
+        "bad.yaml, document 9, line 89, kind: OSR does not import Template",
     ]
     assert not Service.objects.exists() and not DeliveryGroup.objects.filter(slug="floods").exists()
 
@@ -198,7 +196,8 @@ def test_dangling_reference_is_reported_and_nothing_is_saved(users):
     result = import_backstage([("catalog-info.yaml", bad)], by=users.admin, apply=True)
     assert not result.applied
     assert [str(p) for p in result.problems] == [
-        "catalog-info.yaml, document 4: component:nowhere is not in the import or the catalogue"
+        "catalog-info.yaml, document 4, line 45, spec.dependsOn: component:nowhere "
+        "is not in the import or the catalogue"
     ]
     assert not Service.objects.exists() and not Team.objects.filter(slug="flood-team").exists()
 
@@ -206,7 +205,9 @@ def test_dangling_reference_is_reported_and_nothing_is_saved(users):
 def test_unknown_lifecycle_is_reported(users):
     bad = CATALOG.replace("lifecycle: experimental", "lifecycle: someday")
     result = import_backstage([("catalog-info.yaml", bad)], by=users.admin, apply=True)
-    assert "document 4: spec.lifecycle ‘someday’ has no OSR phase" in str(result.problems[0])
+    assert "document 4, line 40, spec.lifecycle: ‘someday’ has no OSR phase" in str(
+        result.problems[0]
+    )
 
 
 def test_references_resolve_to_the_existing_catalogue(users):
@@ -264,7 +265,7 @@ def test_api_previews_and_applies(api, users):
 
 
 def test_api_import_errors_are_field_errors_by_document(api, users):
-    body = {"files": [{"name": "a.yaml", "content": "kind: Location\nmetadata: {name: x}\n"}]}
+    body = {"files": [{"name": "a.yaml", "content": "kind: Component\nmetadata: {title: x}\n"}]}
     response = api("admin").post("/api/v1/import/backstage", body)
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["a.yaml, document 1"]

@@ -45,7 +45,8 @@ def test_impact_prints_plain_text(chain):
 
 def test_impact_json(chain):
     body = json.loads(run("impact", "db", "--json"))
-    assert [a["slug"] for a in body["affected"]] == ["api"]
+    assert [a["slug"] for a in body["results"]] == ["api"]
+    assert body["summary"]["by_phase"]["alpha"] == 1
 
 
 def test_incident_prints_contacts_to_paste(chain, users):
@@ -77,7 +78,7 @@ def test_export_graph_as_dot_and_json(chain):
 def test_export_csv_to_a_file(chain, tmp_path):
     target = tmp_path / "catalogue.csv"
     run("export", "csv", "--output", str(target))
-    assert target.read_text().splitlines()[0].startswith("slug,name")
+    assert target.read_text().splitlines()[0].startswith("record,slug,name")
 
 
 def test_import_backstage_applies_and_is_attributed(users, tmp_path):
@@ -100,7 +101,7 @@ def test_import_backstage_dry_run_saves_nothing(users, tmp_path):
 
 def test_failed_import_exits_with_one_line(users, tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("kind: Location\nmetadata: {name: x}\n")
+    path.write_text("kind: Component\nmetadata: {title: x}\n")
     with pytest.raises(CommandError, match="Import failed with 1 problems; nothing saved"):
         run("import", "backstage", str(path))
 

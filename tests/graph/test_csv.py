@@ -7,6 +7,7 @@ import pytest
 
 from osr.catalogue.models import Dependency, Service
 from osr.graph.csv_io import COLUMNS, export_csv, import_csv
+from osr.graph.csv_records import RECORDS
 
 from ..factories import DependencyFactory, ExternalSystemFactory, ServiceFactory, TeamFactory
 
@@ -36,13 +37,22 @@ def table(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_export_has_a_row_per_service_with_its_dependencies(catalogue):
+def test_export_has_a_row_per_record_with_each_dependency_and_its_kind(catalogue):
     rows = table(export_csv())
     assert list(rows[0]) == COLUMNS
-    warnings = next(r for r in rows if r["slug"] == "warnings")
+    warnings = next(r for r in rows if r["record"] == "service" and r["slug"] == "warnings")
     assert warnings["delivery_group"] == "farming" and warnings["delivery_team"] == "flood-team"
     assert warnings["critical"] == "yes" and warnings["phase"] == "live"
-    assert warnings["depends_on"] == "maps; external:notify"
+    dependencies = [
+        (r["service"], r["depends_on"], r["kind"]) for r in rows if r["record"] == "dependency"
+    ]
+    assert dependencies == [
+        ("warnings", "maps", "runtime_api"),
+        ("warnings", "external:notify", "runtime_api"),
+    ]
+    kinds = [r["record"] for r in rows]
+    assert kinds == sorted(kinds, key=list(RECORDS).index)
+    assert {"person", "delivery_group", "team", "external_system"} <= set(kinds)
 
 
 def test_export_then_import_changes_nothing(catalogue, users):
@@ -52,16 +62,19 @@ def test_export_then_import_changes_nothing(catalogue, users):
 
 
 def test_preview_shows_every_change_and_saves_nothing(catalogue, users):
-    rows = table(export_csv())
+    rows = [
+        row
+        for row in table(export_csv())
+        if (row["record"], row["service"], row["depends_on"]) != ("dependency", "warnings", "maps")
+    ]
     for row in rows:
-        if row["slug"] == "maps":
+        if row["record"] == "service" and row["slug"] == "maps":
             row["name"] = "OS maps"
-            row["depends_on"] = "external:notify"
-        if row["slug"] == "warnings":
             row["depends_on"] = "external:notify"
     rows.append(
         {column: "" for column in COLUMNS}
         | {
+            "record": "service",
             "slug": "alerts",
             "name": "Alerts",
             "delivery_group": "farming",
@@ -108,11 +121,14 @@ def test_errors_are_numbered_by_spreadsheet_row_and_nothing_is_saved(catalogue, 
     result = import_csv(text, by=users.admin, apply=True)
     assert not result.applied
     messages = [str(p) for p in result.problems]
-    assert messages[0].startswith("Row 3: Slug:")
-    assert messages[1] == "Row 4: Delivery group: Select a valid delivery group"
-    assert messages[2].startswith("Row 5: phase: ‘someday’ is not one of")
-    assert messages[3] == "Row 6: ‘perhaps’ is not yes or no"
-    assert messages[4] == "Row 7: depends on ‘missing’: no such service or external system"
+    assert messages[0].startswith("Row 3, slug: Enter a valid")
+    assert messages[1] == "Row 4, delivery_group: delivery group ‘nowhere’ does not exist"
+    assert messages[2].startswith("Row 5, phase: ‘someday’ is not a phase")
+    assert messages[3] == "Row 6, critical: ‘perhaps’ is not yes or no"
+    assert messages[4] == (
+        "Row 7, depends_on: ‘missing’ is not a service or external system "
+        "in the file or the catalogue"
+    )
     assert not Service.objects.filter(slug="new-one").exists()
 
 
@@ -148,7 +164,9 @@ def test_page_preview_shows_errors_with_row_numbers(page, catalogue):
     upload.name = "catalogue.csv"
     response = page("admin").post("/import", {"kind": "csv", "uploads": upload})
     assert response.status_code == 422
-    assert "Row 2: Delivery group: Select a valid delivery group" in response.content.decode()
+    assert "Row 2, delivery_group: delivery group ‘nowhere’ does not exist" in (
+        response.content.decode()
+    )
     assert "Apply the import" not in response.content.decode()
 
 

@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.utils import timezone
 
 from osr.catalogue.models import PhaseChange
-from osr.graph import services
+from osr.graph import reports, services
 
 from ..factories import (
     ComponentFactory,
@@ -73,10 +73,11 @@ def estate(users):
 def test_impact_lists_every_dependent_with_depth_and_route(estate):
     result = services.impact(estate["live"])
     rows = [(a.service.slug, a.depth, a.via) for a in result.affected]
+    # Live first, then by depth and name.
     assert rows == [
+        ("portal", 1, None),
         ("new-app", 1, None),
         ("old-app", 1, None),
-        ("portal", 1, None),
         ("shared-maps", 1, None),
         ("pilot", 2, "New app"),
     ]
@@ -147,7 +148,74 @@ def test_a_service_in_development_changes_only_in_its_own_entries(estate):
 
 
 def test_impact_pages_load_only_their_services_but_count_them_all(estate):
-    result, page = services.impact_page(estate["live"], 2, 2)
-    assert page.paginator.count == 5 and page.number == 2
-    assert [a.service.slug for a in result.affected] == ["portal", "shared-maps"]
-    assert (result.total, result.live_count) == (5, 1)
+    result = services.impact(estate["live"], 2, 2)
+    assert result.page.paginator.count == 5 and result.page.number == 2
+    assert [a.service.slug for a in result.affected] == ["old-app", "shared-maps"]
+    assert (result.total, result.summary.live) == (5, 1)
+
+
+def test_incident_contacts_say_how_to_reach_people_out_of_hours(estate, settings):
+    settings.OSR_BASE_URL = "https://osr.defra.example"
+    owner = PersonFactory(
+        name="Omar Owner",
+        email="omar@defra.example",
+        phone="0300 123 4567",
+        out_of_hours="Flood on-call rota, 0300 765 4321",
+    )
+    estate["feeder"].service_owner = owner
+    estate["feeder"].save()
+    result = services.incidents(estate["live"], now=timezone.now())
+    contact = next(c for c in result.contacts if c.service.slug == "river-feed")
+    assert contact.service_owner.phone == "0300 123 4567"
+    assert contact.url == "https://osr.defra.example/services/river-feed"
+
+    text = reports.incident_text(result)
+    assert "https://osr.defra.example/services/warnings" in text
+    assert "https://osr.defra.example/services/river-feed" in text
+    assert (
+        "Service owner: Omar Owner <omar@defra.example>, tel 0300 123 4567, "
+        "out of hours: Flood on-call rota, 0300 765 4321" in text
+    )
+    answer = reports.incident_dict(result)
+    feeder = next(s for s in answer["services"] if s["slug"] == "river-feed")
+    assert feeder["service_owner"]["out_of_hours"] == "Flood on-call rota, 0300 765 4321"
+    assert feeder["url"] == "https://osr.defra.example/services/river-feed"
+
+
+def test_incident_contacts_say_how_each_service_depends_on_the_live_one(estate):
+    DependencyFactory(
+        from_service=estate["live"],
+        to_service=ServiceFactory(
+            name="Telemetry",
+            slug="telemetry",
+            phase="alpha",
+            delivery_group=estate["live"].delivery_group,
+        ),
+        kind="runtime_api",
+        carries_live_data=True,
+    )
+    result = services.incidents(estate["live"], now=timezone.now())
+    links = {c.service.slug: c.links for c in result.contacts}
+    assert links["new-app"] == ["New app depends on Warnings (runtime api call)"]
+    assert links["river-feed"] == ["Warnings depends on River feed (data feed)"]
+    assert links["telemetry"] == [
+        "Warnings depends on Telemetry (runtime api call, live data flows)"
+    ]
+    assert links["pilot"] == []  # through New app, said by its reasons
+
+
+def test_a_save_that_changed_nothing_is_not_a_recent_change(estate):
+    dependency = estate["consumer"].dependencies.get()
+    LogEntry.objects.create(
+        content_type_id=LogEntry.objects.filter(object_pk=str(dependency.pk))
+        .first()
+        .content_type_id,
+        object_pk=str(dependency.pk),
+        object_id=dependency.pk,
+        object_repr=str(dependency),
+        action=LogEntry.Action.UPDATE,
+        changes={},
+    )
+    result = services.incidents(estate["live"], now=timezone.now())
+    assert next(c for c in result.contacts if c.service.slug == "new-app").changes == []
+    assert result.changed_recently == []

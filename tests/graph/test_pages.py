@@ -131,7 +131,7 @@ def test_incident_contacts_page_has_copyable_text_and_print_styles(page, chain):
 
 
 def test_service_page_links_to_the_graph_pages(page, chain):
-    html = page("viewer").get("/services/db").content.decode()
+    html = page("viewer").get("/services/db/dependencies").content.decode()
     assert "/services/db/impact" in html and "/services/db/incident-contacts" in html
     assert "/dependency-map?service=db" in html
 
@@ -161,7 +161,7 @@ def test_exports_download(page, chain):
     response = page("viewer").get("/export/graph.json")
     assert len(json.loads(response.content)["nodes"]) == 4
     response = page("viewer").get("/export/catalogue.csv")
-    assert response.content.decode().splitlines()[0].startswith("slug,name,delivery_group")
+    assert response.content.decode().splitlines()[0].startswith("record,slug,name,delivery_group")
 
 
 def grow(users, count: int) -> None:

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from osr.guides import services
+from osr.guides.models import GuideVersion, OperationsProfile
 
 from .conftest import docx_text, make_complete_service, pdf_reader
 
@@ -83,3 +84,37 @@ def test_export_live_writes_a_zip_and_prints_progress(users, tmp_path):
         f"Wrote {target}: 3 guides in md",
     ]
     assert len(zipfile.ZipFile(target).namelist()) == 4
+
+
+def test_generate_makes_the_next_version_as_the_page_does(complete_service, users):
+    out = run("generate", "pay-farmers", "--by", users.delivery.username)
+    assert out == "Generated version 1 of Pay farmers: service operations guide (complete)\n"
+    version = services.version_of(complete_service, None)
+    assert version.number == 1 and version.generated_by == users.delivery
+    OperationsProfile.objects.filter(service=complete_service).update(rpo=None)
+    out = run("generate", "pay-farmers")
+    assert out.startswith("Generated version 2 of Pay farmers") and "13. Continuity" in out
+    assert services.version_of(complete_service, 2).generated_by is None
+
+
+def test_generate_is_attributed_in_the_audit_trail(complete_service, users):
+    from auditlog.models import LogEntry
+
+    run("generate", "pay-farmers", "--by", users.delivery.username)
+    entry = LogEntry.objects.get_for_model(GuideVersion).latest("timestamp")
+    assert entry.actor == users.delivery
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["generate"], "Name the service"),
+        (["generate", "nope"], "No service with slug 'nope'"),
+        (["generate", "pay-farmers", "--by", "nobody"], "No user ‘nobody’"),
+        (["pay-farmers", "--format", "md"], "-o FILE"),
+        (["pay-farmers", "extra", "-o", "x"], "Unexpected 'extra'"),
+    ],
+)
+def test_generate_refuses_what_it_cannot_do(complete_service, args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)

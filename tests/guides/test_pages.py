@@ -14,13 +14,13 @@ pytestmark = pytest.mark.django_db
 
 def test_the_service_page_shows_the_guide_and_its_versions(page, complete_service):
     page("delivery").post(f"/services/{complete_service.slug}/operations-guide/versions")
-    response = page("delivery").get(f"/services/{complete_service.slug}")
+    response = page("delivery").get(f"/services/{complete_service.slug}/operations")
     html = response.content.decode()
     assert "Service operations guide" in html
     assert "Generate a new version" in html
     assert "Version 1" in html and "Awaiting approval" in html
     assert "every section of the guide is complete" in html
-    viewer = page("viewer").get(f"/services/{complete_service.slug}").content.decode()
+    viewer = page("viewer").get(f"/services/{complete_service.slug}/operations").content.decode()
     assert "Generate a new version" not in viewer
 
 

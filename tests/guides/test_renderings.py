@@ -2,6 +2,7 @@
 
 import re
 import zipfile
+from html import unescape
 from html.parser import HTMLParser
 from io import BytesIO
 
@@ -137,8 +138,8 @@ def test_the_pdf_tables_are_filled(guide):
 @pytest.mark.parametrize("fmt", ["md", "html", "docx", "pdf"])
 def test_every_format_says_every_fact_of_the_guide(guide, fmt):
     if fmt == "md":
-        text = render_markdown(guide).replace("\\|", "|").replace("<br>", "\n")
-        text = text.replace("&lt;", "<")
+        text = render_markdown(guide).replace("<br>", "\n")
+        text = unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text))
     elif fmt == "html":
         text = html_text(render_html(guide))
     elif fmt == "docx":
@@ -179,4 +180,6 @@ def test_what_a_team_writes_is_escaped_in_every_format(users):
     guide = assemble(service, today=TODAY)
     assert "<script>alert" not in render_html(guide)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; | pipes" in render_html(guide)
-    assert "**How it scales:** &lt;script>alert(1)&lt;/script> | pipes" in render_markdown(guide)
+    assert "**How it scales:** &lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| pipes" in (
+        render_markdown(guide)
+    )

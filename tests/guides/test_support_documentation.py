@@ -99,7 +99,7 @@ def test_as4_lapses_and_the_guide_shows_out_of_date_when_its_sources_change(
     status = services.guide_status(complete_service, today=timezone.localdate())
     assert status.out_of_date and not status.met
     assert [c.heading for c in status.changes] == ["4. Architecture and components"]
-    response = page("viewer").get(f"/services/{complete_service.slug}")
+    response = page("viewer").get(f"/services/{complete_service.slug}/operations")
     assert b"Guide out of date" in response.content
     assert b"4. Architecture and components" in response.content
 

@@ -68,8 +68,8 @@ def test_only_the_services_own_team_may_sync_it(api, waste):
 
 
 def test_service_page_shows_the_sync_buttons_to_its_team_only(page, waste):
-    mine = page("delivery").get("/services/waste-tracking")
-    theirs = page("outsider").get("/services/waste-tracking")
+    mine = page("delivery").get("/services/waste-tracking/myit")
+    theirs = page("outsider").get("/services/waste-tracking/myit")
 
     assert "Sync to MyIT" in mine.content.decode()
     assert "Preview changes to MyIT" in mine.content.decode()

@@ -235,7 +235,7 @@ def test_review_through_the_pages_and_history_shows_who_and_when(page, flood):
     assert delivery.get(f"/evidence/{evidence.pk}/verify").status_code == 403
     html = page("viewer").get("/services/flood/readiness/AS-1").content.decode()
     assert "Evidence verified" in html and "Evidence submitted" in html
-    assert "osr_manager" in html and "delivery" in html
+    assert "Osr Manager" in html and "Delivery" in html  # people by their names
 
 
 def test_waive_through_the_page(page, flood):

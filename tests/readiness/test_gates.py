@@ -114,14 +114,16 @@ def test_the_page_lists_every_blocker_in_the_error_summary_with_links(page, floo
     html = response.content.decode()
     summary = html.split('class="govuk-error-summary"')[1].split("</div>\n</div>")[0]
     for requirement_id in PB_GATE:
-        assert f'href="/services/flood#requirement-{requirement_id}"' in summary
-    service_page = page("delivery").get("/services/flood").content.decode()
+        assert f'href="/services/flood/readiness/{requirement_id}"' in summary
+    service_page = page("delivery").get("/services/flood/readiness").content.decode()
     for requirement_id in PB_GATE:
         assert f'id="requirement-{requirement_id}"' in service_page
 
 
 def test_the_service_page_says_what_stops_the_next_phase(page, flood):
     html = page("viewer").get("/services/flood").content.decode()
+    assert "What stops Flood warnings moving to public beta" in html
+    html = page("viewer").get("/services/flood/readiness").content.decode()
     assert "What stops Flood warnings moving to public beta" in html
     assert "govuk-task-list" in html
     assert "Before entering public beta" in html and "Before entering live" in html

@@ -27,7 +27,7 @@ def test_turning_on_live_data_emails_the_groups_osr_manager(
     assert message.to == [users.osr_manager.person.email]
     assert "Flood warnings now uses live data" in message.subject
     assert "LD-1" in message.body and "LD-2" in message.body
-    assert "/services/flood#readiness" in message.body
+    assert "/services/flood/readiness" in message.body
 
 
 def test_the_obligations_fall_due_at_once_in_any_phase(api, flood):

@@ -56,3 +56,15 @@ def held(users) -> Board:
 @pytest.fixture
 def owner(db):
     return PersonFactory(name="Olu Owner", email="olu@defra.example")
+
+
+@pytest.fixture
+def told(monkeypatch):
+    """The emails review boards send, as (recipients, subject, body), caught at the one seam."""
+    sent: list[tuple[list[str], str, str]] = []
+
+    def send_email(to, subject, body, *args, **kwargs):
+        sent.append(([to] if isinstance(to, str) else list(to), subject, body))
+
+    monkeypatch.setattr("osr.reviews.notices.notify.send_email", send_email)
+    return sent

@@ -260,6 +260,7 @@ def test_the_service_page_nudges_a_service_in_private_beta_towards_a_board(page,
     service = ServiceFactory(name="Fish exports", delivery_group=users.own, phase="private_beta")
     body = page("viewer").get(service.get_absolute_url()).content.decode()
     assert "Review board needed" in body
+    body = page("viewer").get(service.get_absolute_url() + "/operations").content.decode()
     assert "Live service rehearsals" in body and "No rehearsal recorded" in body
 
 
@@ -282,7 +283,7 @@ def test_rehearsals_are_recorded_and_findings_raised_from_the_service_page(
     rehearsal = Rehearsal.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/services/{service.slug}/rehearsals/{rehearsal.pk}"
-    body = client.get(service.get_absolute_url()).content.decode()
+    body = client.get(service.get_absolute_url() + "/operations").content.decode()
     assert "Deploy a schema change" in body
 
     finding = rehearsal.findings.get()

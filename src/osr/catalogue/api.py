@@ -1,11 +1,13 @@
 """The catalogue's API: the generic operations of each resource, and phase moves."""
 
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from osr.core.api_crud import crud_router, get_object, output_of
 from osr.core.shortcuts import require
 
 from . import services
+from .contacts import confirm_contacts
 from .models import Service
 from .resources import ALL, SERVICES
 
@@ -33,6 +35,7 @@ def routers() -> list[tuple[str, Router]]:
         router = crud_router(resource)
         if resource is SERVICES:
             _add_phase_route(router)
+            _add_contacts_route(router)
         mounted.append((f"/{resource.path}", router))
     return mounted
 
@@ -51,4 +54,18 @@ def _add_phase_route(router: Router) -> None:
         services.move_service(
             service, body.phase, by=request.user, reason=body.reason, force=body.force
         )
+        return Status(200, output_of(SERVICES, get_object(SERVICES, key)))
+
+
+def _add_contacts_route(router: Router) -> None:
+    Out = SERVICES.schema_out
+
+    @router.post(
+        "/{key}/contacts/confirm",
+        response={200: Out},
+        summary="Confirm a service's owners and contacts are still right",
+    )
+    def confirm_service_contacts(request, key: str):
+        service: Service = get_object(SERVICES, key)  # type: ignore[assignment]
+        confirm_contacts(service, by=request.user, today=timezone.localdate())
         return Status(200, output_of(SERVICES, get_object(SERVICES, key)))

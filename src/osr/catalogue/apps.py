@@ -9,7 +9,12 @@ class CatalogueConfig(AppConfig):
     def ready(self) -> None:
         from osr.core.navigation import NavItem, register_nav
 
-        from . import audit  # noqa: F401  (registers the models with the audit log)
+        from . import (
+            audit,  # noqa: F401  (registers the models with the audit log)
+            sections,
+        )
+
+        sections.register()
 
         # The navigation keeps to one row on a laptop, with room for a long name beside
         # it: delivery groups, suppliers and contracts are reached from the home page and
@@ -24,3 +29,7 @@ class CatalogueConfig(AppConfig):
         from .metrics import service_gauges
 
         register_gauges(service_gauges)
+
+        from . import home  # its sections of the home page
+
+        home.register()

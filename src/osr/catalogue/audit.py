@@ -5,8 +5,12 @@ from auditlog.registry import auditlog
 from . import models
 
 auditlog.register(models.Person, exclude_fields=["created", "updated"])
+# The Teams webhook address is a credential: the history says it changed, not what to.
 auditlog.register(
-    models.DeliveryGroup, m2m_fields={"members"}, exclude_fields=["created", "updated"]
+    models.DeliveryGroup,
+    m2m_fields={"members"},
+    exclude_fields=["created", "updated"],
+    mask_fields=["teams_webhook_url"],
 )
 auditlog.register(models.Team, m2m_fields={"members"}, exclude_fields=["created", "updated"])
 auditlog.register(models.Service, exclude_fields=["created", "updated"])

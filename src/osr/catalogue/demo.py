@@ -1,15 +1,24 @@
-"""The demo estate: delivery groups, teams, people, suppliers and the services of
-``demo_data``, loaded by ``osr demo``.
+"""The demo estate, loaded by ``osr demo``: a portfolio that shows what good looks like.
 
-It is a snapshot: each service is put straight into its phase, with one phase
-change recording it. Dates are days before (or after) the day it is loaded.
-Every object is found by its natural key first, and one that exists already is
-left as it is, so loading twice changes nothing.
+``load_estate`` writes the catalogue: delivery groups, teams, people, suppliers
+and the services of ``demo_data``, each put straight into its phase with one
+phase change recording it, and the few changes teams made lately.
+``load_demo`` writes the rest of the story on top of it: teams confirming their
+contacts over the last half year (a few are due again), then each app's part,
+registered in its ``AppConfig.ready`` with ``register_demo_step`` (readiness
+evidence, review boards, MyIT, changes from code hosts, operations guides). The
+steps run in their order, so that each finds what it builds on: the guides,
+generated last, are assembled from all the others.
+
+The history is dated before the day it is loaded (see ``demo_history``). Every
+object is found by its natural key first, and one that exists already is left as
+it is, so loading twice changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -19,181 +28,63 @@ from osr.core.accounts import create_user
 from osr.core.roles import ROLES
 
 from . import models
-from .demo_data import SERVICES
+from .choices import Phase
+from .contacts import confirm_contacts
+from .demo_data import LAND_SERVICES, RECENT_CHANGES
+from .demo_data_platforms import HEALTH_TRADE_AND_PLATFORM_SERVICES
+from .demo_history import History
+from .demo_people import (
+    CONTRACTS,
+    DEMO_ACCOUNTS,
+    EXTERNAL_SYSTEMS,
+    GROUP_OF_TEAM,
+    GROUPS,
+    PEOPLE,
+    SUPPLIERS,
+    SUPPORT_EMAIL_OF_GROUP,
+    TEAMS,
+    email_of,
+)
+from .forms import ComponentForm, DependencyForm
+from .services import save_form
 
-PEOPLE = [
-    ("Helen Marsh", "OSR manager, Environment Agency"),
-    ("David Okoro", "Live services manager, Environment Agency"),
-    ("Gareth Pryce", "Service owner, fishing and licensing"),
-    ("Fiona Blake", "Product manager, rod licensing"),
-    ("Rachel Ndlovu", "Service owner, flood digital"),
-    ("Ian Cartwright", "Technical lead, flood digital"),
-    ("Sophie Turner", "Service owner, waste and permits"),
-    ("Liam Doherty", "Delivery manager, waste and permits"),
-    ("Karen Walsh", "Support lead, Environment Agency digital"),
-    ("Mark Jennings", "OSR manager, farming"),
-    ("Aisha Rahman", "Live services manager, farming"),
-    ("Colin Fairbairn", "Service owner, Rural Payments"),
-    ("Owen Griffiths", "Service owner, farming schemes"),
-    ("Emma Holt", "Product manager, farming schemes"),
-    ("Jenny Cole", "Service owner, Forestry Commission"),
-    ("Paul Stevens", "Support lead, farming"),
-    ("Nadia Hussain", "OSR manager, animal and plant health"),
-    ("Robert Ellison", "Live services manager, animal and plant health"),
-    ("Claire Donnelly", "Service owner, animal health"),
-    ("Tariq Mahmood", "Service owner, plant health and wildlife trade"),
-    ("Gemma Lloyd", "Support lead, APHA"),
-    ("Simon Price", "OSR manager, trade and borders"),
-    ("Lucy Chambers", "Service owner, IPAFFS"),
-    ("Ben Adeyemi", "Product manager, IPAFFS"),
-    ("Hannah Reid", "Service owner, exports"),
-    ("Martin Kowalski", "Support lead, trade"),
-    ("Joanne Fletcher", "OSR manager, core platforms"),
-    ("Chris Bannister", "Live services manager, core platforms"),
-    ("Vikram Patel", "Service owner, Defra ID"),
-    ("Laura Whitfield", "Platform lead, Core Delivery Platform"),
-    ("Neil Armitage", "Support lead, core platforms"),
+__all__ = [
+    "DEMO_ACCOUNTS",
+    "EXTERNAL_SYSTEMS",
+    "GROUP_OF_TEAM",
+    "PEOPLE",
+    "SERVICES",
+    "load_demo",
+    "load_estate",
+    "register_demo_step",
 ]
 
-# (slug, name, OSR manager, live services manager, support mailbox, description)
-GROUPS = [
-    ("environment-agency-digital", "Environment Agency digital", "Helen Marsh", "David Okoro",
-     "ea-digital-support@defra.example",
-     "Fishing, flood, waste and permitting services of the Environment Agency."),
-    ("farming-and-countryside", "Farming and countryside", "Mark Jennings", "Aisha Rahman",
-     "farming-support@defra.example",
-     "Rural Payments Agency and Forestry Commission services for land managers."),
-    ("animal-and-plant-health", "Animal and plant health", "Nadia Hussain", "Robert Ellison",
-     "apha-support@defra.example",
-     "APHA's licensing, disease control and wildlife trade services."),
-    # No live services manager yet: the gap the portfolio dashboard shows.
-    ("trade-and-borders", "Trade and borders", "Simon Price", None,
-     "trade-support@defra.example", "Imports, exports and border checks."),
-    ("core-platforms", "Core platforms", "Joanne Fletcher", "Chris Bannister",
-     "core-platforms-support@defra.example",
-     "Shared platforms and components that other services build on."),
-]  # fmt: skip
+SERVICES = [*LAND_SERVICES, *HEALTH_TRADE_AND_PLATFORM_SERVICES]
 
-# (slug, name, kind, delivery group, members)
-TEAMS = [
-    ("ea-fishing-licensing", "Fishing and licensing", "delivery", "environment-agency-digital",
-     ["Gareth Pryce", "Fiona Blake"]),
-    ("ea-flood-digital", "Flood digital", "delivery", "environment-agency-digital",
-     ["Rachel Ndlovu", "Ian Cartwright"]),
-    ("ea-waste-permits", "Waste and permits", "delivery", "environment-agency-digital",
-     ["Sophie Turner", "Liam Doherty"]),
-    ("ea-digital-support", "Environment Agency digital support", "support",
-     "environment-agency-digital", ["Karen Walsh", "David Okoro"]),
-    ("rpa-rural-payments", "Rural Payments", "delivery", "farming-and-countryside",
-     ["Colin Fairbairn"]),
-    ("farming-schemes", "Farming schemes", "delivery", "farming-and-countryside",
-     ["Owen Griffiths", "Emma Holt"]),
-    ("forestry-digital", "Forestry digital", "delivery", "farming-and-countryside",
-     ["Jenny Cole"]),
-    ("farming-support", "Farming service support", "support", "farming-and-countryside",
-     ["Paul Stevens", "Aisha Rahman"]),
-    ("apha-animal-health", "Animal health digital", "delivery", "animal-and-plant-health",
-     ["Claire Donnelly"]),
-    ("apha-plant-health", "Plant health and wildlife trade", "delivery",
-     "animal-and-plant-health", ["Tariq Mahmood"]),
-    ("apha-support", "APHA service support", "support", "animal-and-plant-health",
-     ["Gemma Lloyd", "Robert Ellison"]),
-    ("ipaffs", "IPAFFS", "delivery", "trade-and-borders", ["Lucy Chambers", "Ben Adeyemi"]),
-    ("exports-digital", "Exports", "delivery", "trade-and-borders", ["Hannah Reid"]),
-    ("trade-support", "Trade service support", "support", "trade-and-borders",
-     ["Martin Kowalski"]),
-    ("defra-identity", "Identity", "delivery", "core-platforms", ["Vikram Patel"]),
-    ("cdp-platform", "Core Delivery Platform", "delivery", "core-platforms",
-     ["Laura Whitfield"]),
-    ("core-platforms-support", "Core platforms support", "support", "core-platforms",
-     ["Neil Armitage", "Chris Bannister"]),
-]  # fmt: skip
-
-EXTERNAL_SYSTEMS = [
-    ("govuk-notify", "GOV.UK Notify", "https://www.notifications.service.gov.uk"),
-    ("govuk-pay", "GOV.UK Pay", "https://www.payments.service.gov.uk"),
-    ("government-gateway", "Government Gateway",
-     "https://www.gov.uk/log-in-register-hmrc-online-services"),
-    ("govuk-one-login", "GOV.UK One Login", "https://www.sign-in.service.gov.uk"),
-    ("ordnance-survey", "Ordnance Survey Data Hub", "https://osdatahub.os.uk"),
-    ("companies-house", "Companies House API",
-     "https://developer.company-information.service.gov.uk"),
-    ("hmrc-cds", "HMRC Customs Declaration Service",
-     "https://www.gov.uk/guidance/customs-declaration-service"),
-    ("met-office", "Met Office DataHub", "https://datahub.metoffice.gov.uk"),
-]  # fmt: skip
-
-SUPPLIERS = [
-    ("microsoft", "Microsoft"),
-    ("amazon-web-services", "Amazon Web Services"),
-    ("meridian-hosting", "Meridian Hosting plc"),
-    ("brightwater", "Brightwater Digital Ltd"),
-    ("tamar-data", "Tamar Data Systems Ltd"),
-    ("oakridge-crm", "Oakridge CRM Partners"),
-    ("kestrel-cloud", "Kestrel Cloud Services Ltd"),
-    ("fenland-geospatial", "Fenland Geospatial Ltd"),
-]
-
-# (reference, supplier, starts, ends: days from the load date, components by service)
-CONTRACTS = [
-    ("DEFRA-2022-0417", "microsoft", -1400, 800, [
-        ("get-a-rod-fishing-licence", "Licensing CRM"),
-        ("apply-for-a-cites-permit", "CITES casework CRM"),
-        ("defra-id", "Identity provider"),
-    ]),
-    ("DEFRA-2023-0112", "amazon-web-services", -1000, 900, [
-        ("core-delivery-platform", "CDP container platform"),
-    ]),
-    ("RPA-2019-0031", "meridian-hosting", -2600, -40, [
-        ("rural-payments", "Rural Payments portal"),
-        ("rural-payments", "Claims engine"),
-        ("basic-payment-scheme", "BPS claims module"),
-    ]),
-    ("FC-2020-0045", "brightwater", -2000, -365, [
-        ("apply-for-a-felling-licence", "Felling licence web app"),
-    ]),
-    ("APHA-2024-0311", "brightwater", -700, 400, [("declare-ivory", "Ivory declaration web app")]),
-    ("EA-2023-0557", "tamar-data", -900, 500, [
-        ("sign-up-for-flood-warnings", "Flood Warning System"),
-    ]),
-    ("APHA-2018-0077", "tamar-data", -3000, 60, [
-        ("apply-for-a-phytosanitary-certificate", "eDomero web app"),
-    ]),
-    ("EA-2022-0730", "oakridge-crm", -1300, 230, [
-        ("register-as-a-waste-carrier", "Waste permitting CRM"),
-    ]),
-    ("TRADE-2021-0150", "kestrel-cloud", -1900, 150, [
-        ("ipaffs", "IPAFFS notification web app"),
-        ("ipaffs", "IPAFFS API"),
-        ("get-an-export-health-certificate", "EHC Online web app"),
-    ]),
-    ("FC-2024-0020", "fenland-geospatial", -600, 500, [
-        ("apply-for-a-felling-licence", "Woodland map service"),
-    ]),
-]  # fmt: skip
-
-# (role, username, first name, last name, delivery groups). Development only.
-DEMO_ACCOUNTS = [
-    ("viewer", "viewer", "Morgan", "Ellis", []),
-    ("delivery", "delivery", "Sam", "Okafor", ["farming-and-countryside"]),
-    ("osr_manager", "osr_manager", "Priya", "Nair", ["farming-and-countryside"]),
-    (
-        "live_services_manager",
-        "live_services_manager",
-        "Tom",
-        "Hadley",
-        ["farming-and-countryside"],
-    ),
-    ("admin", "admin", "Alex", "Morgan", []),
-]
+# The catalogue was set up this many days before the load; a newer service was
+# catalogued when it entered its phase.
+SET_UP_DAYS = 420
 
 
-SUPPORT_EMAIL_OF_GROUP = {group[0]: group[4] for group in GROUPS}
-GROUP_OF_TEAM = {team[0]: team[3] for team in TEAMS}
+@dataclass(frozen=True)
+class DemoStep:
+    """One app's part of the demo's history, written by ``write(history)``."""
+
+    order: int
+    name: str
+    write: Callable[[History], None]
 
 
-def email_of(name: str) -> str:
-    return name.lower().replace(" ", ".") + "@defra.example"
+_steps: dict[str, DemoStep] = {}
+
+
+def register_demo_step(order: int, name: str, write: Callable[[History], None]) -> None:
+    """Add an app's part of the demo; steps run by ``order``, after the catalogue's."""
+    _steps[name] = DemoStep(order, name, write)
+
+
+def demo_steps() -> list[DemoStep]:
+    return sorted(_steps.values(), key=lambda step: (step.order, step.name))
 
 
 @dataclass
@@ -206,61 +97,85 @@ class DemoAccount:
     created: bool
 
 
-@dataclass
-class EstateLoad:
-    """One loading of the demo estate, counting the objects it adds."""
-
-    today: dt.date
-    added: int = 0
-
-    def found_or_made(self, model, defaults=None, **key):
-        obj, created = model.objects.get_or_create(defaults=defaults or {}, **key)
-        self.added += created
-        return obj, created
-
-    def day(self, offset: int) -> dt.date:
-        return self.today + dt.timedelta(days=offset)
+def load_demo(*, today: dt.date, accounts: bool = False) -> tuple[int, list[DemoAccount]]:
+    """Add whatever of the whole demo estate is missing, in development with an account
+    for each role; return how many objects were added, and the accounts."""
+    history = History(today)
+    made: list[DemoAccount] = []
+    with transaction.atomic(), history.writing():
+        _load_catalogue(history)
+        if accounts:
+            with history.at(history.moment(-SET_UP_DAYS, 12)):
+                made = create_demo_accounts()
+        _confirm_contacts(history)
+        for step in demo_steps():
+            step.write(history)
+        history.date_from_audit()
+    return history.added, made
 
 
 def load_estate(*, today: dt.date) -> int:
-    """Add whatever of the demo estate is missing; return how many objects were added."""
-    load = EstateLoad(today)
-    with transaction.atomic():
+    """Add whatever of the demo catalogue is missing; return how many objects were added."""
+    history = History(today)
+    with transaction.atomic(), history.writing():
+        _load_catalogue(history)
+        history.date_from_audit()
+    return history.added
+
+
+def found_or_made(history: History, model, defaults=None, **key):
+    """The object with this natural key, made with ``defaults`` if it does not exist."""
+    obj, created = model.objects.get_or_create(defaults=defaults or {}, **key)
+    history.count(created)
+    return obj, created
+
+
+def _load_catalogue(history: History) -> None:
+    with history.at(history.moment(-SET_UP_DAYS)):
         people = {
-            name: load.found_or_made(
-                models.Person, email=email_of(name), defaults={"name": name, "role_title": title}
+            name: found_or_made(
+                history,
+                models.Person,
+                email=email_of(name),
+                defaults={"name": name, "role_title": title},
             )[0]
             for name, title in PEOPLE
         }
-        groups, teams = _load_groups(load, people)
+        groups, teams = _load_groups(history, people)
         externals = {
-            slug: load.found_or_made(
-                models.ExternalSystem, slug=slug, defaults={"name": name, "url": url}
+            slug: found_or_made(
+                history, models.ExternalSystem, slug=slug, defaults={"name": name, "url": url}
             )[0]
             for slug, name, url in EXTERNAL_SYSTEMS
         }
         suppliers = {
-            slug: load.found_or_made(models.Supplier, slug=slug, defaults={"name": name})[0]
+            slug: found_or_made(history, models.Supplier, slug=slug, defaults={"name": name})[0]
             for slug, name in SUPPLIERS
         }
-        services = {
-            spec["slug"]: _load_service(load, spec, people, groups, teams, suppliers)
-            for spec in SERVICES
-        }
-        for spec in SERVICES:
+    services = {}
+    for spec in SERVICES:
+        with history.at(history.moment(-min(spec["since"], SET_UP_DAYS), 9)):
+            services[spec["slug"]] = _load_service(history, spec, people, groups, teams, suppliers)
+    for spec in SERVICES:
+        with history.at(history.moment(-min(spec["since"], SET_UP_DAYS), 9, 30)):
             for target, kind, *live in spec.get("depends_on", []):
                 key = {"from_service": services[spec["slug"]]}
                 if target in services:
                     key["to_service"] = services[target]
                 else:
                     key["to_external"] = externals[target]
-                defaults = {"kind": kind, "carries_live_data": bool(live and live[0])}
-                load.found_or_made(models.Dependency, defaults=defaults, **key)
-        _load_contracts(load, suppliers, services)
-    return load.added
+                defaults = {
+                    "kind": kind,
+                    "carries_live_data": bool(live and live[0]),
+                    "description": spec.get("impacts", {}).get(target, ""),
+                }
+                found_or_made(history, models.Dependency, defaults=defaults, **key)
+    with history.at(history.moment(-SET_UP_DAYS, 11)):
+        _load_contracts(history, suppliers, services)
+    _make_recent_changes(history, people)
 
 
-def _load_groups(load: EstateLoad, people):
+def _load_groups(history: History, people):
     groups = {}
     for slug, name, osr, lsm, _support_email, description in GROUPS:
         defaults = {
@@ -269,8 +184,8 @@ def _load_groups(load: EstateLoad, people):
             "osr_manager": people[osr],
             "live_services_manager": people[lsm] if lsm else None,
         }
-        groups[slug], created = load.found_or_made(
-            models.DeliveryGroup, slug=slug, defaults=defaults
+        groups[slug], created = found_or_made(
+            history, models.DeliveryGroup, slug=slug, defaults=defaults
         )
         if created:
             members = [people[osr], *([people[lsm]] if lsm else [])]
@@ -285,13 +200,13 @@ def _load_groups(load: EstateLoad, people):
             "delivery_group": groups[group],
             "contact_email": contact,
         }
-        teams[slug], created = load.found_or_made(models.Team, slug=slug, defaults=defaults)
+        teams[slug], created = found_or_made(history, models.Team, slug=slug, defaults=defaults)
         if created:
             teams[slug].members.add(*(people[name] for name in members))
     return groups, teams
 
 
-def _load_service(load: EstateLoad, spec, people, groups, teams, suppliers) -> models.Service:
+def _load_service(history: History, spec, people, groups, teams, suppliers) -> models.Service:
     team = teams[spec["team"]]
     group_slug = GROUP_OF_TEAM[spec["team"]]
     phase, owner = spec["phase"], people[spec["owner"]]
@@ -302,13 +217,13 @@ def _load_service(load: EstateLoad, spec, people, groups, teams, suppliers) -> m
         "delivery_group": groups[group_slug],
         "delivery_team": team,
         "phase": phase,
-        "phase_since": load.day(-spec["since"]),
+        "phase_since": history.day(-spec["since"]),
         "critical": "critical" in spec,
         "critical_reason": spec.get("critical", ""),
         "support_hours": spec.get("hours", "business_hours"),
         "uses_live_data": bool(sources),
         "live_data_sources": sources,
-        "live_data_since": load.day(-live_days) if live_days is not None else None,
+        "live_data_since": history.day(-live_days) if live_days is not None else None,
         "service_owner": owner,
         "product_manager": people.get(spec.get("product_manager", "")),
         # Services are supported through their delivery group's support mailbox.
@@ -323,11 +238,15 @@ def _load_service(load: EstateLoad, spec, people, groups, teams, suppliers) -> m
         "myit_record_url": (
             f"https://myit.defra.example/services/{spec['slug']}" if phase == "live" else ""
         ),
+        "user_needs_summary": spec.get("user_needs", ""),
+        "technical_solution_summary": spec.get("solution", ""),
+        "runbook_urls": spec.get("runbooks", []),
     }
-    service, created = load.found_or_made(models.Service, slug=spec["slug"], defaults=defaults)
+    service, created = found_or_made(history, models.Service, slug=spec["slug"], defaults=defaults)
     if created:
         at = dt.datetime.combine(service.phase_since, dt.time(9), tzinfo=dt.UTC)
-        load.found_or_made(
+        found_or_made(
+            history,
             models.PhaseChange,
             service=service,
             to_phase=phase,
@@ -338,20 +257,21 @@ def _load_service(load: EstateLoad, spec, people, groups, teams, suppliers) -> m
             "kind": kind,
             "hosting": hosting,
             "supplier": suppliers[supplier[0]] if supplier else None,
+            "support_group": spec.get("support_group", ""),
         }
-        load.found_or_made(models.Component, service=service, name=name, defaults=defaults)
+        found_or_made(history, models.Component, service=service, name=name, defaults=defaults)
     return service
 
 
-def _load_contracts(load: EstateLoad, suppliers, services) -> None:
+def _load_contracts(history: History, suppliers, services) -> None:
     for reference, supplier, starts, ends, covered in CONTRACTS:
         defaults = {
             "supplier": suppliers[supplier],
-            "start_date": load.day(starts),
-            "end_date": load.day(ends),
+            "start_date": history.day(starts),
+            "end_date": history.day(ends),
         }
-        contract, created = load.found_or_made(
-            models.Contract, reference=reference, defaults=defaults
+        contract, created = found_or_made(
+            history, models.Contract, reference=reference, defaults=defaults
         )
         if created:
             contract.components.add(
@@ -362,15 +282,54 @@ def _load_contracts(load: EstateLoad, suppliers, services) -> None:
             )
 
 
+def _make_recent_changes(history: History, people) -> None:
+    """The changes teams made lately, through the catalogue's forms, as they would."""
+    for days_ago, slug, who, kind, data in RECENT_CHANGES:
+        form: DependencyForm | ComponentForm
+        if kind == "dependency":
+            exists = models.Dependency.objects.filter(
+                from_service__slug=slug, to_service__slug=data["to_service"]
+            ).exists()
+            form = DependencyForm({"from_service": slug, **data})
+        else:
+            exists = models.Component.objects.filter(service__slug=slug, name=data["name"]).exists()
+            form = ComponentForm({"service": slug, **data})
+        if exists:
+            continue
+        by = history.user_of(people[who])
+        with history.at(history.moment(-days_ago, 14), by=by):
+            if not form.is_valid():
+                raise ValueError(f"Demo change to {slug} is invalid: {form.errors.as_text()}")
+            save_form(form, by=by)
+        history.added += 1
+
+
+STALE_CONTACTS = "apply-for-a-farming-grant"
+
+
+def _confirm_contacts(history: History) -> None:
+    """Teams confirmed their contacts over the last half year; a few are due again."""
+    services = models.Service.objects.exclude(phase=Phase.RETIRED).select_related("service_owner")
+    for index, service in enumerate(services.order_by("slug")):
+        if service.contacts_confirmed_on is not None:
+            continue
+        # Spread over 10 to 199 days ago: those past OSR_CONFIRM_MONTHS (6) are due, and
+        # one of the farming schemes team's is, so the team's home page asks for it.
+        days_ago = 220 if service.slug == STALE_CONTACTS else 10 + (index * 37) % 190
+        by = history.user_of(service.service_owner)
+        with history.at(history.moment(-days_ago, 16), by=by):
+            confirm_contacts(service, by=by, today=history.day(-days_ago))
+
+
 def create_demo_accounts() -> list[DemoAccount]:
     """An account for each role with a well-known password: for development only."""
     accounts = []
     user_model = get_user_model()
-    for role, username, first_name, last_name, groups in DEMO_ACCOUNTS:
+    for role, username, first_name, last_name, groups, teams in DEMO_ACCOUNTS:
         password = f"demo-{role}"
         exists = user_model.objects.filter(**{user_model.USERNAME_FIELD: username}).exists()
         if not exists:
-            create_user(
+            user = create_user(
                 username,
                 role=role,
                 groups=groups,
@@ -379,5 +338,7 @@ def create_demo_accounts() -> list[DemoAccount]:
                 last_name=last_name,
                 password=password,
             )
+            for team in models.Team.objects.filter(slug__in=teams):
+                team.members.add(user.person)
         accounts.append(DemoAccount(ROLES[role], username, password, created=not exists))
     return accounts

@@ -7,11 +7,13 @@ none, so the same form validates a posted page and a JSON body alike.
 from django import forms
 from django.core.validators import URLValidator
 from django.db.models import Q
+from django.utils import timezone
 
 from osr.core.forms import DayMonthYearField
 
 from . import models
 from .choices import Phase
+from .contacts import CONTACT_FIELDS
 
 
 class URLListField(forms.Field):
@@ -253,6 +255,9 @@ class ServiceForm(CatalogueForm):
             self.add_error("delivery_team", "Select a team in the service’s delivery group")
         if not data.get("uses_live_data"):
             data["live_data_since"] = None
+        if set(CONTACT_FIELDS) & set(self.changed_data):
+            # Whoever sets a contact has just checked them: that is a confirmation.
+            self.instance.contacts_confirmed_on = timezone.localdate()
         return data
 
 
@@ -379,7 +384,22 @@ class DeliveryGroupForm(CatalogueForm):
 
     class Meta:
         model = models.DeliveryGroup
-        fields = ["name", "slug", "description", "osr_manager", "live_services_manager", "members"]
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "osr_manager",
+            "live_services_manager",
+            "members",
+            "teams_webhook_url",
+        ]
+
+    def clean_teams_webhook_url(self) -> str:
+        # The address carries the channel's credential: it travels over TLS only.
+        address = (self.cleaned_data.get("teams_webhook_url") or "").strip()
+        if address and not address.lower().startswith("https://"):
+            raise forms.ValidationError("Enter the Teams channel webhook address starting https://")
+        return address
 
 
 class TeamForm(CatalogueForm):
@@ -396,4 +416,4 @@ class TeamForm(CatalogueForm):
 class PersonForm(CatalogueForm):
     class Meta:
         model = models.Person
-        fields = ["name", "email", "phone", "role_title"]
+        fields = ["name", "email", "phone", "out_of_hours", "role_title"]

@@ -38,6 +38,13 @@ class Person(TimestampedModel):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
+    out_of_hours = models.CharField(
+        "Out-of-hours cover",
+        max_length=200,
+        blank=True,
+        help_text="How to reach them outside working hours, for example an on-call rota "
+        "and its number, or who covers for them",
+    )
     role_title = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -68,6 +75,13 @@ class DeliveryGroup(TimestampedModel):
         related_name="live_services_manager_of",
     )
     members = models.ManyToManyField(Person, blank=True, related_name="delivery_groups")
+    teams_webhook_url = models.URLField(
+        "Microsoft Teams channel webhook",
+        max_length=1000,
+        blank=True,
+        help_text="The incoming webhook address of the group's Teams channel (https), "
+        "which OSR posts the group's hand-offs to",
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -155,6 +169,8 @@ class Service(TimestampedModel):
     dashboard_urls = models.JSONField(default=list, blank=True)
     runbook_urls = models.JSONField(default=list, blank=True)
     myit_record_url = models.URLField(blank=True, max_length=500)
+    # When the team last said its owners and contacts are right (see ``contacts``).
+    contacts_confirmed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]

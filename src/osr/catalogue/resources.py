@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from osr.core.resources import Resource
 
-from . import filters, forms, models, summaries
+from . import contacts, filters, forms, models, summaries
 from .services import delete_object, save_form
 
 
@@ -44,6 +44,8 @@ SERVICES = Resource(
     extra_out={
         "phase": (str, lambda s: s.phase),
         "phase_since": (dt.date, lambda s: s.phase_since),
+        "contacts_confirmed_on": (dt.date | None, lambda s: s.contacts_confirmed_on),
+        "contacts_due_on": (dt.date | None, contacts.due_on),
         "url": (str, lambda s: s.get_absolute_url()),
     },
     url_prefix="service",
@@ -159,7 +161,12 @@ DELIVERY_GROUPS = Resource(
     queryset=lambda: models.DeliveryGroup.objects.select_related(
         "osr_manager", "live_services_manager"
     ).prefetch_related("members"),
-    extra_out={"gaps": (list[str], lambda g: g.gaps)},
+    extra_out={
+        "gaps": (list[str], lambda g: g.gaps),
+        "teams_channel": (bool, lambda g: bool(g.teams_webhook_url)),
+    },
+    # The webhook address lets anyone post to the channel: it is written, never read back.
+    write_only=("teams_webhook_url",),
     url_prefix="group",
     list_name="groups",
     # The list page's columns: (heading, value[, sort key]); the first links to the object.

@@ -66,6 +66,10 @@ def service(s) -> list[dict]:
             ("Support contact", _email(s.support_contact_email)),
             ("Data owner (MyIT)", _link(s.data_owner) if s.data_owner_id else None),
             ("Support hours", s.get_support_hours_display()),
+            (
+                "Contacts confirmed",
+                f"{s.contacts_confirmed_on:%-d %B %Y}" if s.contacts_confirmed_on else "Never",
+            ),
             ("User needs", s.user_needs_summary),
             ("Technical solution", s.technical_solution_summary),
             ("Repositories", _links(s.repository_urls)),
@@ -170,6 +174,7 @@ def person(p) -> list[dict]:
         [
             ("Email", _email(p.email)),
             ("Phone", p.phone),
+            ("Out-of-hours cover", p.out_of_hours),
             ("Role", p.role_title),
             ("User account", p.user.username if p.user_id else "None"),
         ]

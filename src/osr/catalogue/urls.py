@@ -1,6 +1,6 @@
 """The catalogue's pages: the five generic pages of every resource, some specialised."""
 
-from django.urls import path
+from django.urls import path, register_converter
 from django.views import View
 
 from osr.core.generic_views import (
@@ -12,6 +12,9 @@ from osr.core.generic_views import (
 from osr.core.resources import Resource
 
 from . import resources, views
+from .panels import SectionConverter
+
+register_converter(SectionConverter, "service_section")
 
 app_name = "catalogue"
 
@@ -56,5 +59,15 @@ def pages_of(resource) -> list:
 
 urlpatterns = [
     path("services/<slug:key>/phase", views.ServicePhase.as_view(), name="service_phase"),
+    path(
+        "services/<slug:key>/contacts/confirm",
+        views.ServiceContactsConfirm.as_view(),
+        name="service_contacts_confirm",
+    ),
+    path(
+        "services/<slug:key>/<service_section:section>",
+        views.ServiceDetail.as_view(),
+        name="service_section",
+    ),
     *(page for resource in resources.ALL for page in pages_of(resource)),
 ]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from auditlog.models import LogEntry
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +18,10 @@ from osr.core.refusals import Refusal, show_on
 
 from . import resources, services
 from .choices import PHASE_ORDER, Phase
+from .contacts import confirm_contacts
 from .forms import PhaseForm
-from .models import Component, Contract, Service
-from .panels import service_panels
+from .models import Service
+from .panels import OVERVIEW, section_named, service_panels, service_sections
 from .phase_hooks import PhaseMoveRefused
 
 
@@ -37,44 +36,42 @@ class ServiceEdit(ObjectEditView):
 
 
 class ServiceDetail(ObjectDetailView):
+    """One section of a service's pages: the overview at its own address, the rest below it."""
+
     resource = resources.SERVICES
     template_name = "catalogue/service_detail.html"
 
+    def get(self, request, key, section: str = OVERVIEW, **kwargs):
+        found = section_named(section)
+        if found is None:  # the address's converter lets only known sections through
+            raise Http404(f"No section {section}")
+        self.section = found
+        return super().get(request, key)
+
     def extra_context(self, obj: Service) -> dict:
-        today = timezone.localdate()
-        components = list(
-            Component.objects.filter(service=obj)
-            .select_related("supplier")
-            .prefetch_related(Prefetch("contracts", queryset=Contract.objects.all()))
-        )
-        recent = (
-            LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(Service), object_pk=str(obj.pk)
-            )
-            .select_related("actor")
-            .order_by("-timestamp")[:5]
-        )
-        may_change = self.may("change", obj)
+        base = obj.get_absolute_url()
+        sections = [
+            {"key": s.key, "title": s.title, "href": f"{base}/{s.key}" if s.key else base}
+            for s in service_sections()
+        ]
         return {
-            "rows": ObjectDetailView.extra_context(self, obj)["rows"],
-            "components": components,
-            "contracts": sorted(
-                {c for comp in components for c in comp.contracts.all()}, key=lambda c: c.reference
-            ),
-            "suppliers": sorted(
-                {comp.supplier for comp in components if comp.supplier}, key=lambda s: s.name
-            ),
-            "dependencies": obj.dependencies.select_related("to_service", "to_external"),
-            "dependents": obj.dependents.select_related(
-                "from_service", "from_service__delivery_group"
-            ),
-            "phase_history": obj.phase_changes.select_related("changed_by"),
-            "recent": recent,
-            "today": today,
-            "may_change": may_change,
+            "section": self.section,
+            "sections": sections,
             "may_move": self.may("move", obj),
-            "panels": service_panels(self.request, obj),
+            "panels": service_panels(self.request, obj, self.section.key),
         }
+
+
+class ServiceContactsConfirm(ResourceView):
+    """The team says a service's owners and contacts are still right."""
+
+    resource = resources.SERVICES
+
+    def post(self, request, key):
+        service = self.get_object(key)
+        confirm_contacts(service, by=request.user, today=timezone.localdate())
+        messages.success(request, f"The contacts of {service} are confirmed")
+        return redirect(service.get_absolute_url())
 
 
 class ServicePhase(ResourceView):

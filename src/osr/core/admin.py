@@ -2,7 +2,14 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin
 
-from .models import ApiToken, AuditSeal, ExternalIdentity
+from .models import (
+    ApiToken,
+    AuditSeal,
+    DailyRun,
+    ExternalIdentity,
+    Notification,
+    NotificationPreference,
+)
 
 
 @admin.register(ApiToken)
@@ -41,3 +48,27 @@ class AuditSealAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "channel", "recipient_name", "status", "attempts"]
+    list_filter = ["status", "kind", "channel", "digest"]
+    search_fields = ["recipient", "subject"]
+    # The outbox is written by the hand-offs and the worker only.
+    readonly_fields = [field.name for field in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "frequency"]
+    list_filter = ["kind", "frequency"]
+
+
+@admin.register(DailyRun)
+class DailyRunAdmin(admin.ModelAdmin):
+    list_display = ["day", "job", "finished_at"]
+    readonly_fields = ["job", "day", "finished_at", "result"]

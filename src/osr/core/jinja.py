@@ -68,5 +68,5 @@ def environment(**options) -> Environment:
         ROLES=ROLES,
         DEBUG=settings.DEBUG,
     )
-    env.filters.update(date=date, datetime=datetime, yesno=yesno)
+    env.filters.update(date=date, datetime=datetime, yesno=yesno, full_name=history.full_name)
     return env

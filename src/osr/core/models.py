@@ -144,3 +144,12 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+# The notification models live with the rest of notifications; imported here so
+# that Django finds them in the core app.
+from .notifications.models import (  # noqa: E402, F401
+    DailyRun,
+    Notification,
+    NotificationPreference,
+)

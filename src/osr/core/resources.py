@@ -34,6 +34,8 @@ class Resource:
     # is checked without an object.
     owner_field: str | None = None
     extra_out: dict[str, tuple[Any, Callable[[Any], Any]]] = field(default_factory=dict)
+    # Form fields accepted on writes but never answered: credentials such as a webhook address.
+    write_only: tuple[str, ...] = ()
     # Its pages: URL names "<url_prefix>s" (or ``list_name``), "<url_prefix>",
     # "<url_prefix>_add", "_edit" and "_delete" in the model's app.
     url_prefix: str = ""
@@ -131,6 +133,8 @@ def form_data_of(form_class: type[forms.ModelForm], obj) -> dict[str, Any]:
 def output_of(resource: Resource, obj) -> dict[str, Any]:
     """An object as the API returns it: its form fields, references by slug or id."""
     data = form_data_of(resource.form, obj)
+    for name in resource.write_only:
+        del data[name]
     data["id"] = obj.pk
     for name, (_type, getter) in resource.extra_out.items():
         data[name] = getter(obj)
@@ -190,6 +194,8 @@ def output_schema(resource: Resource):
     """The pydantic schema of an object in API answers."""
     fields: dict[str, Any] = {"id": (int, ...)}
     for name, form_field in resource.form.base_fields.items():
+        if name in resource.write_only:
+            continue
         kind = _python_type(form_field)
         fields[name] = (kind if form_field.required else kind | None, ...)
     for name, (kind, _getter) in resource.extra_out.items():

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import health, oidc, views
+from .notifications import views as notifications
 
 app_name = "core"
 
@@ -15,5 +16,11 @@ urlpatterns = [
     # Matched before the admin's own URLs: one sign-in page for the whole site.
     path("admin/login/", views.admin_sign_in, name="admin_sign_in"),
     path("audit", views.audit, name="audit"),
+    path(
+        "account/notifications",
+        notifications.notification_settings,
+        name="notification_settings",
+    ),
+    path("notifications/outbox", notifications.outbox, name="outbox"),
     path("audit/<str:app_label>/<str:model>/<str:pk>", views.object_audit, name="object_audit"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from . import history, ratelimit
 from .generic_views import page_number
+from .home import home_page, home_roles
 
 
 class SignInView(auth_views.LoginView):
@@ -74,8 +75,14 @@ class SignOutView(auth_views.LogoutView):
 @login_not_required
 @require_GET
 def home(request):
-    # The start page says what OSR is, to anyone, and offers to sign in.
-    return render(request, "core/home.html", {"title": "Operational Service Readiness"})
+    # The start page says what OSR is, to anyone, and offers to sign in; signed in,
+    # it brings each person the work of every role they hold.
+    context = {"title": "Operational Service Readiness"}
+    if request.user.is_authenticated:
+        context["parts"] = home_page(request, home_roles(request.user))
+        if context["parts"]:
+            context["title"] = "Your work"
+    return render(request, "core/home.html", context)
 
 
 def _entries(queryset, request, title, *, one_object=False, **extra):

@@ -13,5 +13,16 @@ class DevtoolsConfig(AppConfig):
         from .readiness_checks import register_with_readiness
         from .views import panel_context
 
-        register_service_panel("devtools", ServicePanel(70, "devtools/panel.html", panel_context))
+        # Changes raised from code hosts go to MyIT, so they are shown with it.
+        register_service_panel(
+            "devtools", ServicePanel(20, "devtools/panel.html", panel_context, "myit")
+        )
         register_with_readiness()
+
+        from . import home  # its sections of the home page
+
+        home.register()
+
+        from . import demo  # its part of the demo estate
+
+        demo.register()

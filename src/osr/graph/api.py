@@ -11,15 +11,16 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from osr.core.paging import Shown, paginated
+from osr.core.paging import PageQuery, Shown, paginated
 from osr.core.refusals import Invalid
 from osr.core.shortcuts import require
 
 from . import export, services
 from . import findings as rules
+from .impact_api import ImpactOut, impact_answer, impact_csv_response
 from .importing import ImportResult
 from .queries import cycles, paths
-from .reports import impact_dict, incident_dict
+from .reports import incident_dict
 
 router = Router(tags=["Dependency graph"])
 
@@ -64,25 +65,6 @@ class DependenciesOut(Schema):
 class DependenciesQuery(Schema):
     direction: Literal["upstream", "downstream"] = "upstream"
     depth: int | None = Field(None, ge=1, le=services.MAX_DEPTH)
-
-
-class AffectedOut(Schema):
-    slug: str
-    name: str
-    depth: int
-    via: str | None
-    phase: str
-    critical: bool
-    delivery_group: str
-    delivery_team: str | None
-    support_contact_email: str
-
-
-class ImpactOut(Schema):
-    service: str
-    name: str
-    phase: str
-    affected: list[AffectedOut]
 
 
 class IncidentContactOut(Schema):
@@ -160,6 +142,9 @@ class ImportFile(Schema):
 class BackstageIn(Schema):
     files: list[ImportFile] = Field(min_length=1)
     apply: bool = False
+    strict: bool = Field(
+        False, description="Refuse kinds and fields OSR does not keep, instead of skipping them"
+    )
 
 
 class CsvIn(Schema):
@@ -177,6 +162,12 @@ class ChangeLineOut(Schema):
 class ImportOut(Schema):
     applied: bool
     changes: list[ChangeLineOut]
+    read: dict[str, int] = Field(
+        default_factory=dict, description="Backstage entities read, by kind"
+    )
+    not_kept: list[str] = Field(
+        default_factory=list, description="What the files hold that OSR skipped"
+    )
 
 
 def _read(request) -> None:
@@ -214,11 +205,24 @@ def service_dependencies(request, slug: str, params: Query[DependenciesQuery]):
 @router.get(
     "/services/{slug}/impact",
     response=ImpactOut,
-    summary="What is affected if a service changes or fails",
+    by_alias=True,
+    summary="What is affected if a service changes or fails: a summary and one page",
 )
-def service_impact(request, slug: str):
+def service_impact(request, slug: str, params: Query[PageQuery]):
     _read(request)
-    return impact_dict(services.impact(services.service_or_404(slug)))
+    service = services.service_or_404(slug)
+    return impact_answer(request, services.impact(service, params.page, params.page_size))
+
+
+@router.get(
+    "/services/{slug}/impact/export",
+    summary="Every service affected if a service changes or fails, as CSV",
+    response={200: str},
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def service_impact_export(request, slug: str):
+    _read(request)
+    return impact_csv_response(services.service_or_404(slug))
 
 
 @router.get(
@@ -325,16 +329,15 @@ def graph_paths(request, params: Query[PathsQuery]):
 
 def _import_answer(result: ImportResult):
     if result.problems:
-        errors: dict[str, list[str]] = {}
-        for problem in result.problems:
-            errors.setdefault(problem.where, []).append(problem.message)
-        raise Invalid(errors)
+        raise Invalid(result.problems_by_place())
     return {
         "applied": result.applied,
         "changes": [
             {"action": c.action, "kind": c.kind, "key": c.key, "details": list(c.details)}
             for c in result.changes
         ],
+        "read": result.read,
+        "not_kept": result.not_kept,
     }
 
 
@@ -346,7 +349,9 @@ def _import_answer(result: ImportResult):
 def import_backstage(request, body: BackstageIn):
     require(request, "graph.import_catalogue")
     files = [(f.name, f.content) for f in body.files]
-    return _import_answer(services.import_backstage(files, by=request.user, apply=body.apply))
+    return _import_answer(
+        services.import_backstage(files, by=request.user, apply=body.apply, strict=body.strict)
+    )
 
 
 @router.post(

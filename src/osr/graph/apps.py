@@ -24,4 +24,6 @@ class GraphConfig(AppConfig):
                 ("/dependency-map", "/early-warning", "/import", "/export"),
             )
         )
-        register_service_panel("graph", ServicePanel(60, "graph/panel.html", service_panel))
+        register_service_panel(
+            "graph", ServicePanel(5, "graph/panel.html", service_panel, "dependencies")
+        )

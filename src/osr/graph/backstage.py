@@ -1,324 +1,290 @@
-"""Import Backstage catalog descriptor files (``catalog-info.yaml``) into the catalogue.
+"""Import a Backstage catalogue, as organisations publish it, into the catalogue.
 
-Kinds and what they become (docs/import.md has the full table):
-Group (``spec.type: delivery-group``) → delivery group; any other Group → team;
-Component and System → service; Resource → a component of the service named by
-``spec.system`` (or the ``osr.defra.gov.uk/service`` annotation), otherwise an
-external system; API → the service that provides it, otherwise an external
-system. ``dependsOn`` and ``consumesApi`` become dependencies. Entities are
-matched on ``metadata.name``, so importing again updates and never duplicates.
+Kinds and what they become (docs/import.md has the full tables): Group → delivery
+group, team or nothing (an organisation) by its ``spec.type``; User → person;
+Component and System → service, a Component that is ``subcomponentOf`` another
+→ a component of its service; Resource → a component of the service it is part
+of, otherwise an external system; API → the service that provides it, otherwise
+an external system. ``dependsOn``, ``dependencyOf`` and ``consumesApis`` become
+dependencies. Locations are followed; other kinds are read, skipped and listed.
+Entities are matched on their reference, so importing again changes nothing.
+Every document is checked, even after one has failed, and a problem that comes
+only from a reference to a failed document is left to that document's own problem.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
 from typing import Any
 
 from osr.catalogue.choices import ComponentKind, DependencyKind, Hosting
-from osr.catalogue.forms import (
-    ComponentForm,
-    DeliveryGroupForm,
-    ExternalSystemForm,
-    ServiceForm,
-    TeamForm,
-)
-from osr.catalogue.models import Component, DeliveryGroup, ExternalSystem, Service, Team
+from osr.catalogue.forms import ComponentForm, ExternalSystemForm, ServiceForm
+from osr.catalogue.models import Component, ExternalSystem, Service
 
-from .backstage_parse import LIFECYCLE_PHASES, RESOURCE_KINDS, Entity, parse, parse_ref
+from .backstage_links import service_links, unkept_links
+from .backstage_locations import Catalogue, Directory, Files, UploadedFiles, read_catalogue
+from .backstage_org import Organisation, delivery_group_of
+from .backstage_parse import LIFECYCLE_PHASES, RESOURCE_KINDS, Entity
+from .backstage_plan import Plan
 from .importing import ImportResult, Writer, existing_dependencies, run
 
-
-class Plan:
-    """The entities of an import, indexed so that references resolve to them."""
-
-    def __init__(self, entities: list[Entity], writer: Writer):
-        self.writer = writer
-        self.groups: dict[str, Entity] = {}
-        self.services: dict[str, Entity] = {}
-        self.resources: dict[str, Entity] = {}
-        self.apis: dict[str, Entity] = {}
-        self.providers: dict[str, str] = {}  # API name → providing service slug
-        for entity in entities:
-            table = {
-                "Group": self.groups,
-                "Component": self.services,
-                "System": self.services,
-                "Resource": self.resources,
-                "API": self.apis,
-            }[entity.kind]
-            if entity.name in table:
-                first = table[entity.name]
-                writer.problem(entity.where, f"{entity.name} is already described in {first.where}")
-                continue
-            table[entity.name] = entity
-        for entity in self.services.values():
-            for ref in entity.refs("providesApis"):
-                self.providers[parse_ref(ref, "api")[1]] = entity.name
-        self.delivery_groups = {g.slug: g for g in DeliveryGroup.objects.all()}
-        self.teams = {t.slug: t for t in Team.objects.select_related("delivery_group")}
-        self.existing_services = {s.slug: s for s in Service.objects.all()}
-        self.externals = {e.slug: e for e in ExternalSystem.objects.all()}
-
-    # What a reference names, once written: ("group"|"team"|"service"|"external"|"component", slug)
-    def resolve(self, ref: str, default_kind: str) -> tuple[str, str] | None:
-        kind, name = parse_ref(ref, default_kind)
-        if kind == "group":
-            entity = self.groups.get(name)
-            if entity is not None:
-                return ("group" if _is_delivery_group(entity) else "team"), name
-            if name in self.teams:
-                return "team", name
-            if name in self.delivery_groups:
-                return "group", name
-        elif kind in ("component", "system"):
-            if name in self.services or name in self.existing_services:
-                return "service", name
-        elif kind == "resource":
-            entity = self.resources.get(name)
-            if entity is not None:
-                owner = self.resource_service(entity)
-                return ("component", owner) if owner else ("external", name)
-            if name in self.externals:
-                return "external", name
-        elif kind == "api":
-            if name in self.providers:
-                return "service", self.providers[name]
-            entity = self.apis.get(name)
-            if entity is not None:
-                owner = self.api_service(entity)
-                return ("service", owner) if owner else ("external", name)
-            if name in self.externals:
-                return "external", name
-            if name in self.existing_services:
-                return "service", name
-        return None
-
-    def resource_service(self, entity: Entity) -> str | None:
-        owner = (
-            entity.annotation("service")
-            or parse_ref(str(entity.spec.get("system", "")), "system")[1]
-        )
-        if owner and (owner in self.services or owner in self.existing_services):
-            return owner
-        return None
-
-    def api_service(self, entity: Entity) -> str | None:
-        owner = parse_ref(str(entity.spec.get("system", "")), "system")[1]
-        if owner and (owner in self.services or owner in self.existing_services):
-            return owner
-        return None
+# (field, default kind, reversed): what a service needs; dependencyOf names who needs it.
+RELATIONS = (
+    ("dependsOn", "component", False),
+    ("consumesApis", "api", False),
+    ("consumesApi", "api", False),  # the spelling OSR once documented
+    ("dependencyOf", "component", True),
+)
 
 
-def _is_delivery_group(entity: Entity) -> bool:
-    return str(entity.spec.get("type", "")).lower() in ("delivery-group", "delivery_group")
+class _Import:
+    def __init__(self, plan: Plan, writer: Writer):
+        self.plan, self.writer = plan, writer
+        self.organisation = Organisation(plan, writer)
+        self.written: dict[str, Service] = dict(plan.services)  # by slug, after writing
+        self.failed: set[str] = set()  # services of the import that failed
+        self.components = {(c.service_id, c.name): c for c in plan.components.values()}
+        self.not_kept: Counter[str] = Counter()
 
+    def write(self) -> None:
+        plan = self.plan
+        self.organisation.write()
+        # Each kind is written (flushed) before the kinds that refer to it are checked.
+        for entity in plan.entities.values():
+            if plan.is_service(entity):
+                self.service(entity)
+        self.writer.flush()
+        for entity in plan.of_kind("Component", "Resource"):
+            if not plan.is_service(entity) and not plan.is_external(entity):
+                self.component(entity)
+        for entity in plan.entities.values():
+            if plan.is_external(entity):
+                self.external(entity)
+        self.writer.flush()
+        recorded = existing_dependencies()
+        for entity in plan.entities.values():
+            for field, default_kind, reverse in RELATIONS:
+                for text, ref, line in entity.refs(field, default_kind):
+                    self.dependency(entity, field, text, ref, line, reverse, recorded)
+        # The dependencies are written last, by ``run``; the names need only the
+        # objects written before them, and only when the import is kept.
+        if self.writer.apply:
+            plan.names.save()
 
-def _group_of(plan: Plan, entity: Entity, seen: frozenset[str] = frozenset()) -> str | None:
-    """The delivery group a team or service belongs to, by annotation, parent or owner."""
-    if entity.annotation("delivery-group"):
-        return entity.annotation("delivery-group")
-    field = "parent" if entity.kind == "Group" else "owner"
-    ref = entity.spec.get(field)
-    if not ref or entity.name in seen:
-        return None
-    resolved = plan.resolve(str(ref), "group")
-    if resolved is None:
-        return None
-    kind, name = resolved
-    if kind == "group":
-        return name
-    if name in plan.groups:
-        return _group_of(plan, plan.groups[name], seen | {entity.name})
-    return plan.teams[name].delivery_group.slug
-
-
-def _write(plan: Plan, writer: Writer) -> None:
-    services: dict[str, Service] = {}
-    for entity in plan.groups.values():
-        if not _is_delivery_group(entity):
-            continue
-        writer.upsert(
-            DeliveryGroupForm,
-            plan.delivery_groups.get(entity.name),
-            {
-                "name": entity.title,
-                "slug": entity.name,
-                "description": entity.metadata.get("description", ""),
-            },
-            kind="delivery group",
-            key=entity.name,
-            where=entity.where,
-        )
-    for entity in plan.groups.values():
-        if _is_delivery_group(entity):
-            continue
-        existing = plan.teams.get(entity.name)
-        group = _group_of(plan, entity) or (existing.delivery_group.slug if existing else None)
-        if group is None:
-            writer.problem(
-                entity.where, f"cannot tell which delivery group team {entity.name} is in"
-            )
-            continue
-        profile = entity.spec.get("profile") or {}
-        values = {
-            "name": profile.get("displayName") or entity.title,
-            "slug": entity.name,
-            "delivery_group": group,
-        }
-        if profile.get("email"):
-            values["contact_email"] = profile["email"]
-        writer.upsert(TeamForm, existing, values, kind="team", key=entity.name, where=entity.where)
-
-    for entity in plan.services.values():
-        services_entity = _service(plan, writer, entity)
-        if services_entity is not None:
-            services[entity.name] = services_entity
-    services = {**{s: plan.existing_services[s] for s in plan.existing_services}, **services}
-
-    for entity in plan.resources.values():
-        owner = plan.resource_service(entity)
-        if owner is None:
-            _external(writer, plan, entity)
-        elif owner in services:
-            _component(writer, entity, services[owner])
-    for entity in plan.apis.values():
-        if entity.name not in plan.providers and plan.api_service(entity) is None:
-            _external(writer, plan, entity)
-
-    externals = {e.slug: e for e in ExternalSystem.objects.all()}
-    recorded = existing_dependencies()
-    for entity in plan.services.values():
-        source = services.get(entity.name)
-        for field, default_kind in (("dependsOn", "component"), ("consumesApi", "api")):
-            for ref in entity.refs(field):
-                _dependency(
-                    writer, plan, entity, ref, default_kind, source, services, externals, recorded
+    def service(self, entity: Entity) -> None:
+        plan, writer = self.plan, self.writer
+        slug, existing = plan.service_slugs[entity.ref]
+        values: dict[str, Any] = {"name": entity.title, "slug": slug}
+        if entity.metadata.get("description"):
+            values["description"] = entity.metadata["description"]
+        owner_line = entity.line_of("spec", "owner")
+        unknown_owner = False
+        for text, ref, _line in entity.refs("owner", "group"):
+            target = plan.resolve(ref)
+            if target is None:
+                unknown_owner = True
+                writer.problem(
+                    entity.where,
+                    f"{text} is not in the import or the catalogue",
+                    field="spec.owner",
+                    line=owner_line,
                 )
+            elif target.what == "team":
+                values["delivery_team"] = target.slug
+            elif target.what == "person" and target.entity is not None:
+                if target.entity.ref not in self.organisation.people:
+                    continue
+                values["service_owner"] = self.organisation.people[target.entity.ref].pk
+        group = delivery_group_of(plan, entity) or (
+            existing.delivery_group.slug if isinstance(existing, Service) else None
+        )
+        if group is not None:
+            values["delivery_group"] = group
+        unwritten = self.organisation.unwritten
+        excused = {
+            name for name in ("delivery_group", "delivery_team") if values.get(name) in unwritten
+        }
+        if group is None:
+            excused.add("delivery_group")
+            if not unknown_owner:
+                writer.problem(
+                    entity.where,
+                    f"cannot tell which delivery group {entity.name} is in: give spec.owner",
+                    line=owner_line,
+                )
+        if entity.annotation("support-contact-email"):
+            values["support_contact_email"] = entity.annotation("support-contact-email")
+        values |= service_links(entity, existing)
+        if unkept_links(entity):
+            self.not_kept["metadata.links of no kind a service keeps"] += unkept_links(entity)
+        phase = self.phase(entity)
 
+        def registered_in(service) -> None:
+            if phase is not None:
+                service.phase = phase
 
-def _service(plan: Plan, writer: Writer, entity: Entity) -> Service | None:
-    existing = plan.existing_services.get(entity.name)
-    values: dict[str, Any] = {"name": entity.title, "slug": entity.name}
-    if entity.metadata.get("description"):
-        values["description"] = entity.metadata["description"]
-    owner = entity.spec.get("owner")
-    if owner:
-        resolved = plan.resolve(str(owner), "group")
-        if resolved is None:
+        saved = writer.upsert(
+            ServiceForm,
+            existing,
+            values,
+            kind="service",
+            key=slug,
+            where=entity.where,
+            prepare=registered_in if existing is None else None,
+            excused=excused,
+            line=entity.line,
+        )
+        if saved is None:
+            self.failed.add(slug)
+            return
+        if existing is not None and phase is not None:
+            writer.move(saved, phase, where=entity.where)  # type: ignore[arg-type]
+        self.written[slug] = saved  # type: ignore[assignment]
+        plan.names.remember(entity.ref, saved)
+
+    def phase(self, entity: Entity) -> str | None:
+        lifecycle = entity.spec.get("lifecycle")
+        if not isinstance(lifecycle, str) or not lifecycle:
+            return None
+        phase = LIFECYCLE_PHASES.get(lifecycle.lower())
+        if phase is None:
+            self.writer.problem(
+                entity.where,
+                f"‘{lifecycle.lower()}’ has no OSR phase (see docs/import.md)",
+                field="spec.lifecycle",
+                line=entity.line_of("spec", "lifecycle"),
+            )
+        return phase
+
+    def component(self, entity: Entity) -> None:
+        """A component of its service, or only checked when that service failed."""
+        owner = self.plan.owning_service(entity)
+        if owner is None:
+            return
+        service = self.written.get(owner)
+        pk = self.plan.names.remembered_pk(entity.ref, Component)
+        existing = self.plan.components.get(pk) if pk is not None else None
+        if existing is None and service is not None:
+            existing = self.components.get((service.pk, entity.name))
+        kind = str(entity.spec.get("type") or "").lower()
+        values = {
+            "service": owner,
+            "name": entity.name,
+            "kind": RESOURCE_KINDS.get(kind, existing.kind if existing else ComponentKind.OTHER),
+            "hosting": entity.annotation("hosting")
+            or (existing.hosting if existing else Hosting.OTHER),
+        }
+        saved = self.writer.upsert(
+            ComponentForm,
+            existing,
+            values,
+            kind="component",
+            key=f"{owner}/{entity.name}",
+            where=entity.where,
+            excused=("service",) if service is None else (),
+            line=entity.line,
+        )
+        if saved is not None:
+            self.plan.names.remember(entity.ref, saved)
+
+    def external(self, entity: Entity) -> None:
+        plan = self.plan
+        slug, existing = plan.external_slugs[entity.ref]
+        by_name = {e.name: e for e in plan.externals.values()}
+        title = self.organisation.unique_name(entity, entity.title, existing, by_name)
+        values = {"name": title, "slug": slug}
+        if entity.metadata.get("description"):
+            values["description"] = entity.metadata["description"]
+        links = entity.metadata.get("links") or []
+        if links and isinstance(links[0], dict) and isinstance(links[0].get("url"), str):
+            values["url"] = links[0]["url"]
+        saved = self.writer.upsert(
+            ExternalSystemForm,
+            existing,
+            values,
+            kind="external system",
+            key=slug,
+            where=entity.where,
+            line=entity.line,
+        )
+        if saved is not None:
+            plan.externals[slug] = saved  # type: ignore[assignment]
+            plan.names.remember(entity.ref, saved)
+
+    def dependency(self, entity, field, text, ref, line, reverse, recorded) -> None:
+        """Check one reference of ``spec.<field>``; record it when both ends were written."""
+        plan, writer, named = self.plan, self.writer, f"spec.{field}"
+        here = plan.resolve(entity.ref)
+        target = plan.resolve(ref)
+        if target is None:
             writer.problem(
                 entity.where,
-                f"spec.owner refers to {owner}, which is not in the import or the catalogue",
+                f"{text} is not in the import or the catalogue",
+                field=named,
+                line=line,
             )
-            return None
-        if resolved[0] == "team":
-            values["delivery_team"] = resolved[1]
-    group = _group_of(plan, entity) or (existing.delivery_group.slug if existing else None)
-    if group is None:
-        writer.problem(
-            entity.where, f"cannot tell which delivery group {entity.name} is in: give spec.owner"
-        )
-        return None
-    values["delivery_group"] = group
-    if entity.annotation("support-contact-email"):
-        values["support_contact_email"] = entity.annotation("support-contact-email")
-    lifecycle = str(entity.spec.get("lifecycle", "") or "").lower()
-    phase = LIFECYCLE_PHASES.get(lifecycle) if lifecycle else None
-    if lifecycle and phase is None:
-        writer.problem(
-            entity.where, f"spec.lifecycle ‘{lifecycle}’ has no OSR phase (see docs/import.md)"
-        )
-        return None
-
-    def registered_in(service) -> None:
-        if phase is not None:
-            service.phase = phase
-
-    saved = writer.upsert(
-        ServiceForm,
-        existing,
-        values,
-        kind="service",
-        key=entity.name,
-        where=entity.where,
-        prepare=registered_in if existing is None else None,
-    )
-    if saved is not None and existing is not None and phase is not None:
-        writer.move(saved, phase, where=entity.where)  # type: ignore[arg-type]
-    return saved  # type: ignore[return-value]
-
-
-def _external(writer: Writer, plan: Plan, entity: Entity) -> None:
-    links = entity.metadata.get("links") or []
-    values = {"name": entity.title, "slug": entity.name}
-    if entity.metadata.get("description"):
-        values["description"] = entity.metadata["description"]
-    if links and isinstance(links[0], dict) and links[0].get("url"):
-        values["url"] = links[0]["url"]
-    writer.upsert(
-        ExternalSystemForm,
-        plan.externals.get(entity.name),
-        values,
-        kind="external system",
-        key=entity.name,
-        where=entity.where,
-    )
-
-
-def _component(writer: Writer, entity: Entity, service: Service) -> None:
-    existing = Component.objects.filter(service=service, name=entity.name).first()
-    values = {
-        "service": service.slug,
-        "name": entity.name,
-        "kind": RESOURCE_KINDS.get(str(entity.spec.get("type", "")).lower(), ComponentKind.OTHER),
-        "hosting": entity.annotation("hosting")
-        or (existing.hosting if existing else Hosting.OTHER),
-    }
-    writer.upsert(
-        ComponentForm,
-        existing,
-        values,
-        kind="component",
-        key=f"{service.slug}/{entity.name}",
-        where=entity.where,
-    )
-
-
-def _dependency(
-    writer, plan, entity, ref, default_kind, source, services, externals, existing
-) -> None:
-    resolved = plan.resolve(ref, default_kind)
-    if resolved is None:
-        writer.problem(entity.where, f"{ref} is not in the import or the catalogue")
-        return
-    if source is None:
-        return
-    kind, name = resolved
-    if kind == "external":
-        target = externals.get(name)
-        if target is not None:
-            writer.depend(
-                source, target, DependencyKind.RUNTIME_API, where=entity.where, existing=existing
+            return
+        source, needed = (target, here) if reverse else (here, target)
+        if source is None or needed is None:
+            return
+        if needed.what not in ("service", "component", "external"):
+            writer.problem(
+                entity.where,
+                f"{text} is a {needed.what}, which a service cannot depend on",
+                field=named,
+                line=line,
             )
-        return
-    if kind not in ("service", "component") or name == source.slug or name not in services:
-        if kind not in ("service", "component"):
-            writer.problem(entity.where, f"{ref} is a {kind}, which a service cannot depend on")
-        return
-    dependency_kind = (
-        DependencyKind.SHARED_COMPONENT if kind == "component" else DependencyKind.RUNTIME_API
-    )
-    writer.depend(source, services[name], dependency_kind, where=entity.where, existing=existing)
+            return
+        if source.what not in ("service", "component"):
+            self.not_kept[f"spec.{field} of a {source.what}"] += 1  # only services depend
+            return
+        from_service = self.written.get(source.slug)
+        if from_service is None or needed.slug == source.slug:
+            return
+        to: Service | ExternalSystem | None
+        if needed.what == "external":
+            to = plan.externals.get(needed.slug)
+            kind = DependencyKind.RUNTIME_API
+        else:
+            to = self.written.get(needed.slug)
+            kind = (
+                DependencyKind.SHARED_COMPONENT
+                if needed.what == "component"
+                else DependencyKind.RUNTIME_API
+            )
+        if to is not None:
+            writer.depend(from_service, to, kind, where=entity.where, existing=recorded)
 
 
-def import_backstage(files: Iterable[tuple[str, str]], *, by, apply: bool) -> ImportResult:
-    """Import descriptor files as one transaction, or preview them (``apply=False``)."""
-    entities, unreadable = parse(list(files))
+def _import(catalogue: Catalogue, *, by, apply: bool) -> ImportResult:
+    relations_not_kept: Counter[str] = Counter()
 
     def work(writer: Writer) -> None:
-        for where, message in unreadable:
-            writer.problem(where, message)
-        if unreadable:
-            return
-        _write(Plan(entities, writer), writer)
+        for where, line, field, message in catalogue.problems:
+            writer.problem(where, message, field=field, line=line)
+        importing = _Import(Plan(catalogue.entities, writer), writer)
+        importing.write()
+        relations_not_kept.update(importing.not_kept)
 
-    return run(work, by=by, apply=apply)
+    result = run(work, by=by, apply=apply, places=catalogue.places)
+    result.read = dict(sorted(catalogue.read.items()))
+    result.not_kept = catalogue.not_kept() + [
+        f"{what}: {count} (not kept)" for what, count in sorted(relations_not_kept.items())
+    ]
+    return result
+
+
+def import_backstage(
+    files: list[tuple[str, str]], *, by, apply: bool, strict: bool = False
+) -> ImportResult:
+    """Import descriptor files given by name and text (uploaded), as one transaction,
+    or preview them (``apply=False``). A Location may name other files by name."""
+    return _import(read_catalogue([UploadedFiles(files)], strict=strict), by=by, apply=apply)
+
+
+def import_backstage_paths(
+    paths: list[str], *, by, apply: bool, strict: bool = False
+) -> ImportResult:
+    """Import descriptor files and directories on disk, following their Locations."""
+    sources: list[Files] = [Directory(path) for path in paths]
+    return _import(read_catalogue(sources, strict=strict), by=by, apply=apply)

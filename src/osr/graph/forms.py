@@ -39,6 +39,7 @@ class ImportForm(forms.Form):
             "empty": "The selected file is empty",
         }
     )
+    strict = forms.BooleanField(required=False)  # Backstage: refuse what OSR does not keep
 
     def clean(self):
         data = super().clean()

@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from osr.catalogue.choices import DependencyKind, Phase
 from osr.catalogue.models import Component, Dependency, PhaseChange, Service
+from osr.core.history import full_name
 
 from .findings import DEVELOPMENT
 from .index import Index
@@ -42,6 +44,13 @@ class Related:
     reasons: list[str] = field(default_factory=list)
     depth: int = 1
     via: int | None = None
+    links: list[str] = field(default_factory=list)  # how they depend on each other directly
+
+
+def _link(index: Index, edge: int, source: int, target: int) -> str:
+    kind = DependencyKind(index.kind(edge)).label.lower()
+    flows = ", live data flows" if index.edge_live[edge] else ""
+    return f"{index.names[source]} depends on {index.names[target]} ({kind}{flows})"
 
 
 def related_in_development(index: Index, live: int) -> list[Related]:
@@ -66,9 +75,13 @@ def related_in_development(index: Index, live: int) -> list[Related]:
             note(node, FEEDS_IT_DATA)
         if index.kind(edge) == shared:
             note(node, SHARES_COMPONENT)
+        if node in related:
+            related[node].links.append(_link(index, edge, live, node))
     for node, edge in zip(*index.downstream(live), strict=True):
         if index.kind(edge) == shared:
             note(node, SHARES_COMPONENT)
+        if node in related:
+            related[node].links.append(_link(index, edge, node, live))
     order = list(REASONS)
     for entry in related.values():
         entry.reasons.sort(key=order.index)
@@ -86,8 +99,13 @@ class Change:
 
 @dataclass(frozen=True)
 class Contact:
+    """Someone to call: how to reach them in and out of working hours."""
+
     name: str
     email: str
+    phone: str = ""
+    out_of_hours: str = ""
+    url: str = ""  # absolute, to paste into an incident channel
 
 
 @dataclass
@@ -95,11 +113,16 @@ class IncidentContact:
     """A service in development to contact about an incident on a live service."""
 
     service: Service
+    url: str  # absolute
     reasons: list[str]
+    links: list[str]
     depth: int
     via: str | None
     changes: list[Change]
     support_contact_email: str
+    support_hours: str
+    service_owner: Contact | None
+    product_manager: Contact | None
     delivery_team: Contact | None
     delivery_group: str
     osr_manager: Contact | None
@@ -124,12 +147,31 @@ class IncidentContacts:
         return [contact for contact in self.contacts if contact.changes]
 
 
+def absolute(path: str) -> str:
+    return f"{settings.OSR_BASE_URL}{path}"
+
+
 def _person(person) -> Contact | None:
-    return Contact(person.name, person.email) if person else None
+    if person is None:
+        return None
+    return Contact(
+        person.name,
+        person.email,
+        person.phone,
+        person.out_of_hours,
+        absolute(person.get_absolute_url()),
+    )
 
 
 def _actor(user) -> str:
-    return user.get_username() if user else "System"
+    return full_name(user)
+
+
+def _is_real(entry: LogEntry) -> bool:
+    """Whether an entry changed something: a save that changed no field is not a change."""
+    if entry.action != LogEntry.Action.UPDATE:
+        return True
+    return bool(set(entry.changes_dict or {}) - {"updated", "created"})
 
 
 _VERBS = {
@@ -160,7 +202,7 @@ def recent_changes(service_ids: Iterable[int], *, since: dt.datetime) -> dict[in
     if not wanted:
         return found
     moves = PhaseChange.objects.filter(service_id__in=wanted, changed_at__gte=since).select_related(
-        "changed_by"
+        "changed_by__person"
     )
     for move in moves:
         to_phase = Phase(move.to_phase).label.lower()
@@ -191,9 +233,9 @@ def recent_changes(service_ids: Iterable[int], *, since: dt.datetime) -> dict[in
             | Q(content_type=component_type, object_id__in=components.values("pk"))
             | Q(content_type__in=[dependency_type, component_type], action=LogEntry.Action.DELETE)
         )
-        .select_related("actor")
+        .select_related("actor__person")
     )
-    for entry in entries:
+    for entry in filter(_is_real, entries):
         noun = "dependency" if entry.content_type_id == dependency_type.pk else "component"
         what = f"{_VERBS[entry.action]} {noun} {entry.object_repr}"
         for pk in _touched_services(entry, current) & wanted:
@@ -210,7 +252,11 @@ def incident_contacts(index: Index, service: Service, *, now: dt.datetime) -> In
     related = related_in_development(index, node) if node is not None else []
     pks = [index.db_ids[r.node] for r in related]
     services = Service.objects.select_related(
-        "delivery_team", "delivery_group__osr_manager", "delivery_group__live_services_manager"
+        "delivery_team",
+        "delivery_group__osr_manager",
+        "delivery_group__live_services_manager",
+        "service_owner",
+        "product_manager",
     ).in_bulk(pks)
     changes = recent_changes(pks, since=since)
     contacts = []
@@ -224,12 +270,21 @@ def incident_contacts(index: Index, service: Service, *, now: dt.datetime) -> In
         contacts.append(
             IncidentContact(
                 service=other,
+                url=absolute(other.get_absolute_url()),
                 reasons=[REASONS[r] for r in entry.reasons],
+                links=entry.links,
                 depth=entry.depth,
                 via=index.names[entry.via] if entry.via is not None else None,
                 changes=changes.get(pk, []),
                 support_contact_email=other.support_contact_email,
-                delivery_team=Contact(team.name, team.contact_email) if team else None,
+                support_hours=other.get_support_hours_display(),
+                service_owner=_person(other.service_owner),
+                product_manager=_person(other.product_manager),
+                delivery_team=(
+                    Contact(team.name, team.contact_email, url=absolute(team.get_absolute_url()))
+                    if team
+                    else None
+                ),
                 delivery_group=group.name,
                 osr_manager=_person(group.osr_manager),
                 live_services_manager=_person(group.live_services_manager),

@@ -1,7 +1,9 @@
-"""What the dependency graph keeps in the database: only the stamp of its version."""
+"""What the graph keeps in the database: the stamp of its version, and the entities of
+imported catalogues with the objects they became."""
 
 import uuid
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 
@@ -35,3 +37,27 @@ class GraphVersion(models.Model):
         """Give the graph a new stamp, inside the caller's transaction."""
         if not cls.objects.filter(pk=1).update(stamp=new_stamp()):
             cls.objects.get_or_create(pk=1)
+
+
+class ImportedEntity(models.Model):
+    """The catalogue object an entity of an imported catalogue became.
+
+    A Backstage entity is known by its reference (``component:payments/orders.api``),
+    which need not be a valid slug and may name, in another namespace, an entity
+    whose name is already taken. Remembering the reference lets a second import
+    of the same files find the same objects, whatever slug each was given. It is
+    not audited: the objects it points to are, and it records no decision.
+    """
+
+    ref = models.CharField(max_length=300, unique=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    imported = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="graph_imported_object_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.ref

@@ -11,43 +11,80 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+from scipy.sparse.csgraph import breadth_first_order
+
 from .index import Index
 
 Direction = Literal["upstream", "downstream"]
 DIRECTIONS: tuple[Direction, ...] = ("upstream", "downstream")
 
 
-def _adjacency(index: Index, direction: Direction):
-    if direction == "upstream":
-        return index.up_offsets, index.up_nodes
-    if direction == "downstream":
-        return index.down_offsets, index.down_nodes
-    raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}")
+@dataclass(frozen=True)
+class Search:
+    """What a breadth-first search from ``start`` reached, nearest first, as arrays.
+
+    ``nodes[i]`` was found at ``depths[i]`` through ``via[i]``, its neighbour one
+    level closer to ``start`` (``start`` itself at depth 1). ``depth_of`` is every
+    node's depth, -1 where the search did not reach it; ``parent_of`` every
+    reached node's ``via``. Nothing here is a Python object per node.
+    """
+
+    start: int
+    nodes: np.ndarray
+    depths: np.ndarray
+    via: np.ndarray
+    depth_of: np.ndarray
+    parent_of: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def route(self, node: int) -> list[int]:
+        """The chain from ``start`` to a reached ``node``, each a step further away."""
+        chain = [node]
+        while chain[-1] != self.start:
+            chain.append(int(self.parent_of[chain[-1]]))
+        return chain[::-1]
+
+
+def search(index: Index, start: int, direction: Direction, max_depth: int | None = None) -> Search:
+    """Every node reachable from ``start`` in one direction, with its shortest depth.
+
+    scipy's breadth-first search walks the compressed rows in compiled code. Its
+    order is the queue's, so parents' places in it never go down: each level ends
+    where the first node whose parent lies beyond the level before begins, found
+    by a binary search, and a depth needs no loop over the nodes.
+    """
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}")
+    matrix = index.compact.down if direction == "downstream" else index.compact.up
+    order, parents = breadth_first_order(matrix, start, directed=True, return_predecessors=True)
+    reached, their_parents = order[1:], parents[order[1:]]
+    place = np.empty(index.node_count, dtype=np.int64)
+    place[order] = np.arange(len(order))
+    parent_place = place[their_parents]
+    ends = [0]  # in ``reached``: where each level ends
+    while ends[-1] < len(reached) and (max_depth is None or len(ends) <= max_depth):
+        end = int(np.searchsorted(parent_place, ends[-1] + 1))
+        if end == ends[-1]:
+            break  # cannot happen in a breadth-first order; never loop on a surprise
+        ends.append(end)
+    cut = ends[-1]
+    nodes, via = reached[:cut], their_parents[:cut]
+    depths = np.repeat(np.arange(1, len(ends), dtype=np.int32), np.diff(ends))
+    depth_of = np.full(index.node_count, -1, dtype=np.int32)
+    depth_of[nodes] = depths
+    depth_of[start] = 0
+    return Search(start, nodes, depths, via, depth_of, parents)
 
 
 def reach(
     index: Index, start: int, direction: Direction, max_depth: int | None = None
 ) -> dict[int, int]:
-    """Every node reachable from ``start`` in one direction, with its shortest depth.
-
-    A breadth-first search one level at a time: the neighbours of a whole level
-    are gathered with set operations, so the work per edge stays in C.
-    """
-    offsets, nodes = _adjacency(index, direction)
-    found: dict[int, int] = {}
-    seen = {start}
-    frontier: Iterable[int] = (start,)
-    depth = 0
-    while frontier and (max_depth is None or depth < max_depth):
-        depth += 1
-        level: set[int] = set()
-        for node in frontier:
-            level.update(nodes[offsets[node] : offsets[node + 1]])
-        level -= seen
-        seen |= level
-        found.update(dict.fromkeys(level, depth))
-        frontier = level
-    return found
+    """Every node reachable from ``start`` in one direction, with its shortest depth."""
+    found = search(index, start, direction, max_depth)
+    return dict(zip(found.nodes.tolist(), found.depths.tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -66,20 +103,13 @@ def reach_with_route(
 
     Ordered by depth, then by name, as pages and reports list them.
     """
-    depths = reach(index, start, direction, max_depth)
-    back_offsets, back_nodes = _adjacency(
-        index, "downstream" if direction == "upstream" else "upstream"
-    )
-    depths_with_start = {**depths, start: 0}
-    result = []
-    for node, depth in depths.items():
-        via = None
-        if depth > 1:
-            for neighbour in back_nodes[back_offsets[node] : back_offsets[node + 1]]:
-                if depths_with_start.get(neighbour) == depth - 1:
-                    via = neighbour
-                    break
-        result.append(Reached(node, depth, via))
+    found = search(index, start, direction, max_depth)
+    result = [
+        Reached(node, depth, via if depth > 1 else None)
+        for node, depth, via in zip(
+            found.nodes.tolist(), found.depths.tolist(), found.via.tolist(), strict=True
+        )
+    ]
     result.sort(key=lambda r: (r.depth, index.names[r.node].lower(), r.node))
     return result
 

@@ -2,66 +2,157 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from osr.core.jinja import datetime as when
+from osr.core.spreadsheet import InertWriter
 
-from .impact import Impact
-from .incidents import Contact, IncidentContacts
+from .impact import Affected, Impact, Named, Summary
+from .incidents import Contact, IncidentContacts, absolute
 
 
 def _person(person: Contact | None) -> dict[str, str] | None:
-    return {"name": person.name, "email": person.email} if person else None
+    if person is None:
+        return None
+    return {
+        "name": person.name,
+        "email": person.email,
+        "phone": person.phone,
+        "out_of_hours": person.out_of_hours,
+        "url": person.url,
+    }
 
 
 def _person_text(person: Contact | None) -> str:
+    """One line to paste: name, email, phone and out-of-hours cover, as far as recorded."""
     if person is None:
         return "not assigned"
-    return f"{person.name} <{person.email}>" if person.email else person.name
+    parts = [f"{person.name} <{person.email}>" if person.email else person.name]
+    if person.phone:
+        parts.append(f"tel {person.phone}")
+    if person.out_of_hours:
+        parts.append(f"out of hours: {person.out_of_hours}")
+    return ", ".join(parts)
+
+
+def affected_dict(a: Affected) -> dict[str, Any]:
+    other = a.service
+    return {
+        "slug": other.slug,
+        "name": other.name,
+        "depth": a.depth,
+        "via": a.via,
+        "phase": other.phase,
+        "critical": other.critical,
+        "uses_live_data": other.uses_live_data,
+        "delivery_group": other.delivery_group.name,
+        "delivery_team": other.delivery_team.name if other.delivery_team else None,
+        "support_contact_email": other.support_contact_email,
+    }
+
+
+def summary_dict(summary: Summary) -> dict[str, Any]:
+    return {
+        "total": summary.total,
+        "by_phase": summary.by_phase,
+        "live": summary.live,
+        "critical": summary.critical,
+        "live_and_critical": summary.live_and_critical,
+        "live_data_flows": summary.live_data_flows,
+        "nearest_live_data_flows": [
+            {"from": f.source.slug, "to": f.target.slug, "kind": f.kind} for f in summary.flows
+        ],
+        "routes_to_critical_live": [[step.slug for step in route] for route in summary.routes],
+    }
 
 
 def impact_dict(impact: Impact) -> dict[str, Any]:
+    """The summary and one page of the affected services, as the API and ``--json`` give it."""
     return {
         "service": impact.service.slug,
         "name": impact.service.name,
         "phase": impact.service.phase,
-        "affected": [
-            {
-                "slug": a.service.slug,
-                "name": a.service.name,
-                "depth": a.depth,
-                "via": a.via,
-                "phase": a.service.phase,
-                "critical": a.service.critical,
-                "delivery_group": a.service.delivery_group.name,
-                "delivery_team": a.service.delivery_team.name if a.service.delivery_team else None,
-                "support_contact_email": a.service.support_contact_email,
-            }
-            for a in impact.affected
-        ],
+        "summary": summary_dict(impact.summary),
+        "count": impact.total,
+        "page": impact.number,
+        "pages": impact.pages,
+        "results": [affected_dict(a) for a in impact.affected],
     }
 
 
-def impact_text(impact: Impact) -> str:
-    service = impact.service
+def _route_text(route: list[Named]) -> str:
+    return " → ".join(step.name for step in route)
+
+
+def summary_text(impact: Impact) -> str:
+    """The summary to paste: counts, live-data flows and routes to critical live services."""
+    service, summary = impact.service, impact.summary
     lines = [f"If {service.name} ({service.get_phase_display().lower()}) changes or fails"]
-    if not impact.affected:
+    if not summary.total:
         lines.append("No service depends on it.")
         return "\n".join(lines) + "\n"
-    lines.append(
-        f"{impact.total} services affected, {impact.live_count} live, "
-        f"{impact.critical_count} critical"
+    phases = ", ".join(
+        f"{count} {phase.replace('_', ' ')}" for phase, count in summary.by_phase.items() if count
     )
-    for a in impact.affected:
-        other = a.service
-        team = other.delivery_team.name if other.delivery_team else "no delivery team"
-        flags = ", critical" if other.critical else ""
-        route = f" via {a.via}" if a.via else " (direct)"
-        lines.append(
-            f"- depth {a.depth}{route}: {other.name} ({other.get_phase_display().lower()}{flags}) "
-            f"– {team} – support {other.support_contact_email or 'not recorded'}"
-        )
+    lines += [
+        f"{summary.total} services affected, {summary.live} live, {summary.critical} critical, "
+        f"{summary.live_and_critical} both",
+        f"By phase: {phases}",
+        f"Live data flows among them: {summary.live_data_flows}",
+        *(f"- {f.source.name} → {f.target.name} ({f.kind.replace('_', ' ')})"
+          for f in summary.flows),
+    ]  # fmt: skip
+    if summary.routes:
+        lines.append("Nearest critical live services:")
+        lines += [f"- {_route_text(route)}" for route in summary.routes]
     return "\n".join(lines) + "\n"
+
+
+def affected_line(a: Affected) -> str:
+    other = a.service
+    team = other.delivery_team.name if other.delivery_team else "no delivery team"
+    flags = ", critical" if other.critical else ""
+    route = f" via {a.via}" if a.via else " (direct)"
+    return (
+        f"- depth {a.depth}{route}: {other.name} ({other.get_phase_display().lower()}{flags}) "
+        f"– {team} – support {other.support_contact_email or 'not recorded'}"
+    )
+
+
+def impact_text(impact: Impact) -> str:
+    """The summary, then the page of affected services, what matters most first."""
+    text = summary_text(impact)
+    if not impact.affected:
+        return text
+    last = impact.first_shown + len(impact.affected) - 1
+    lines = [f"Services {impact.first_shown} to {last} of {impact.total}, what matters most first:"]
+    lines += [affected_line(a) for a in impact.affected]
+    if impact.has_next:
+        lines.append("(--all lists every one, --page N another page)")
+    return text + "\n".join(lines) + "\n"
+
+
+IMPACT_CSV_HEADER = [
+    "slug", "name", "phase", "critical", "uses_live_data", "depth", "via",
+    "delivery_group", "delivery_team", "support_contact_email",
+]  # fmt: skip
+
+
+def impact_csv(chunks: Iterable[list[Affected]]) -> Iterator[str]:
+    """The affected services as CSV, a chunk of lines at a time, each cell kept inert."""
+    out = io.StringIO()
+    writer = InertWriter(out)
+    writer.writerow(IMPACT_CSV_HEADER)
+    for chunk in chunks:
+        for a in chunk:
+            row = affected_dict(a)
+            writer.writerow([row[column] for column in IMPACT_CSV_HEADER])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
 def incident_dict(result: IncidentContacts) -> dict[str, Any]:
@@ -76,8 +167,10 @@ def incident_dict(result: IncidentContacts) -> dict[str, Any]:
             {
                 "slug": c.service.slug,
                 "name": c.service.name,
+                "url": c.url,
                 "phase": c.service.phase,
                 "reasons": c.reasons,
+                "dependencies": c.links,
                 "depth": c.depth,
                 "via": c.via,
                 "changed_recently": bool(c.changes),
@@ -85,6 +178,9 @@ def incident_dict(result: IncidentContacts) -> dict[str, Any]:
                     {"when": ch.when.isoformat(), "what": ch.what, "by": ch.by} for ch in c.changes
                 ],
                 "support_contact_email": c.support_contact_email,
+                "support_hours": c.support_hours,
+                "service_owner": _person(c.service_owner),
+                "product_manager": _person(c.product_manager),
                 "delivery_team": _person(c.delivery_team),
                 "delivery_group": c.delivery_group,
                 "osr_manager": _person(c.osr_manager),
@@ -99,6 +195,7 @@ def incident_text(result: IncidentContacts) -> str:
     service = result.service
     lines = [
         f"Incident contacts for {service.name} ({service.get_phase_display().lower()})",
+        absolute(service.get_absolute_url()),
         f"As at {when(result.at)}; changes since {when(result.since)}",
     ]
     if not result.is_live:
@@ -120,9 +217,13 @@ def incident_text(result: IncidentContacts) -> str:
         team = c.delivery_team
         lines += [
             "",
-            f"{number}. {other.name} ({other.get_phase_display().lower()})",
+            f"{number}. {other.name} ({other.get_phase_display().lower()}) {c.url}",
             f"   Why: {reasons}",
-            f"   Support contact: {other.support_contact_email or 'not recorded'}",
+            *(f"   How: {link}" for link in c.links),
+            f"   Support contact: {other.support_contact_email or 'not recorded'}"
+            f" ({c.support_hours.lower()})",
+            f"   Service owner: {_person_text(c.service_owner)}",
+            f"   Product manager: {_person_text(c.product_manager)}",
             f"   Delivery team: {_person_text(team) if team else 'not recorded'}",
             f"   Delivery group: {c.delivery_group}",
             f"   OSR manager: {_person_text(c.osr_manager)}",

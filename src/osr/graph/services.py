@@ -7,10 +7,10 @@ rows it shows in a fixed number of queries, whatever the size of the estate.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404
 
@@ -19,13 +19,24 @@ from osr.catalogue.models import DeliveryGroup, Service
 from osr.core.shortcuts import get_or_404
 
 from . import backstage, csv_io, export, findings, hooks
-from .impact import Impact, affected_nodes, impact_of
+from .impact import Affected, Impact, Ranked, Summary, affected, summarise
 from .importing import ImportResult
 from .incidents import IncidentContacts, incident_contacts
 from .index import Index, current_index
-from .queries import Direction, Reached, Subgraph, cycles, neighbourhood, reach_with_route, subgraph
+from .queries import (
+    Direction,
+    Reached,
+    Search,
+    Subgraph,
+    cycles,
+    neighbourhood,
+    reach_with_route,
+    subgraph,
+)
 
 MAX_DEPTH = 10
+IMPACT_PAGE_SIZE = 50
+EXPORT_CHUNK = 2000
 
 
 def service_or_404(slug: str) -> Service:
@@ -68,18 +79,51 @@ def dependencies(
     return index, reach_with_route(index, node_of(index, service), direction, depth)
 
 
-def impact(service: Service) -> Impact:
-    """Every service affected if ``service`` changes or fails, nearest first."""
-    return impact_of(current_index(), service)
+def impact(service: Service, number: int = 1, per_page: int = IMPACT_PAGE_SIZE) -> Impact:
+    """The summary of what is affected if ``service`` changes or fails, and page ``number``
+    of the affected services, what matters most first (an empty page past the last).
 
-
-def impact_page(service: Service, number: int | str, per_page: int) -> tuple[Impact, Page]:
-    """One page of the services affected if ``service`` changes or fails."""
+    Three queries whatever the number affected: the graph's version, and the page's
+    services with their groups and teams, besides the service itself.
+    """
     index = current_index()
-    reached = affected_nodes(index, service)
-    page = Paginator(reached, per_page).get_page(number)
-    shown = list(page.object_list)
-    return impact_of(index, service, reached=reached, shown=shown), page
+    node = index.node_for(service.slug)
+    if node is None:  # registered a moment ago: nothing can need it yet
+        return Impact(service, Summary.nothing(), [], number, per_page)
+    found = affected(index, node)
+    ranked = Ranked(index, found)
+    start = (max(1, number) - 1) * per_page
+    rows = _rows(index, found, ranked[start : start + per_page])
+    return Impact(service, summarise(index, found, ranked), rows, number, per_page)
+
+
+def impact_in_chunks(service: Service, size: int = EXPORT_CHUNK) -> Iterator[list[Affected]]:
+    """Every service affected if ``service`` changes or fails, in the order of the list,
+    ``size`` at a time: one query a chunk, for an export of any length."""
+    index = current_index()
+    node = index.node_for(service.slug)
+    if node is None:
+        return
+    found = affected(index, node)
+    ranked = Ranked(index, found)
+    order = ranked.first(len(ranked)) & 0xFFFFFFFF
+    for start in range(0, len(order), size):
+        yield _rows(index, found, order[start : start + size].tolist())
+
+
+def _rows(index: Index, found: Search, nodes: list[int]) -> list[Affected]:
+    """The affected services at these nodes, in this order, read in one query."""
+    services = Service.objects.select_related("delivery_team", "delivery_group").in_bulk(
+        [index.db_ids[n] for n in nodes]
+    )
+    rows = []
+    for node in nodes:
+        other = services.get(index.db_ids[node])
+        if other is not None:  # deleted since the index was built
+            depth = int(found.depth_of[node])
+            via = index.names[int(found.parent_of[node])] if depth > 1 else None
+            rows.append(Affected(other, depth, via))
+    return rows
 
 
 def incidents(service: Service, *, now: dt.datetime) -> IncidentContacts:
@@ -179,9 +223,18 @@ def early_warnings(*, today: dt.date, group: DeliveryGroup | None = None) -> lis
     return rows
 
 
-def import_backstage(files: list[tuple[str, str]], *, by, apply: bool) -> ImportResult:
+def import_backstage(
+    files: list[tuple[str, str]], *, by, apply: bool, strict: bool = False
+) -> ImportResult:
     """Import Backstage descriptor files (name, text), or preview the import."""
-    return backstage.import_backstage(files, by=by, apply=apply)
+    return backstage.import_backstage(files, by=by, apply=apply, strict=strict)
+
+
+def import_backstage_paths(
+    paths: list[str], *, by, apply: bool, strict: bool = False
+) -> ImportResult:
+    """Import Backstage descriptor files and directories on disk, or preview the import."""
+    return backstage.import_backstage_paths(paths, by=by, apply=apply, strict=strict)
 
 
 def import_catalogue_csv(text: str, *, by, apply: bool) -> ImportResult:
@@ -190,5 +243,5 @@ def import_catalogue_csv(text: str, *, by, apply: bool) -> ImportResult:
 
 
 def export_catalogue_csv() -> str:
-    """The catalogue spreadsheet: one row a service."""
+    """The whole catalogue as one spreadsheet, a row a record."""
     return csv_io.export_csv()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("dependency-map/risks", views.findings, name="findings"),
     path("early-warning", views.early_warning, name="early_warning"),
     path("services/<slug:slug>/impact", views.impact, name="impact"),
+    path("services/<slug:slug>/impact.csv", views.impact_csv, name="impact_csv"),
     path(
         "services/<slug:slug>/incident-contacts", views.incident_contacts, name="incident_contacts"
     ),

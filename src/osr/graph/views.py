@@ -19,10 +19,12 @@ from osr.core.shortcuts import crumbs, require
 from . import export, services
 from .findings import RULE_TITLES
 from .forms import ImportForm, MapFocusForm
+from .impact_api import impact_csv_response
 from .reports import incident_text
 
 MAP_NODE_LIMIT = 300
 TABLE_PAGE_SIZE = 100
+IMPACT_PAGE_SIZE = 100
 SESSION_KEY = "graph_import"
 
 
@@ -105,7 +107,9 @@ def dependency_map(request):
 @require_GET
 def impact(request, slug: str):
     service = services.service_or_404(slug)
-    result, page = services.impact_page(service, page_number(request), TABLE_PAGE_SIZE * 2)
+    result = services.impact(service, page_number(request), IMPACT_PAGE_SIZE)
+    if result.number > result.pages:  # past the last page: show the last, as lists do
+        result = services.impact(service, result.pages, IMPACT_PAGE_SIZE)
     return render(
         request,
         "graph/impact.html",
@@ -117,9 +121,13 @@ def impact(request, slug: str):
             ),
             "service": service,
             "impact": result,
-            "page": page,
         },
     )
+
+
+@require_GET
+def impact_csv(request, slug: str):
+    return impact_csv_response(services.service_or_404(slug))
 
 
 @require_GET
@@ -188,10 +196,10 @@ def _may_import(request) -> None:
     require(request, "graph.import_catalogue")
 
 
-def _run_import(kind: str, files: list, *, by, apply: bool):
+def _run_import(kind: str, files: list, *, by, apply: bool, strict: bool = False):
     if kind == "csv":
         return services.import_catalogue_csv(files[0][1], by=by, apply=apply)
-    return services.import_backstage(files, by=by, apply=apply)
+    return services.import_backstage(files, by=by, apply=apply, strict=strict)
 
 
 @require_http_methods(["GET", "POST"])
@@ -207,8 +215,9 @@ def import_upload(request):
         if not form.is_valid():
             return render(request, "graph/import_upload.html", context, status=422)
         kind, files = form.cleaned_data["kind"], form.cleaned_data["texts"]
-        result = _run_import(kind, files, by=request.user, apply=False)
-        request.session[SESSION_KEY] = {"kind": kind, "files": files}
+        strict = form.cleaned_data["strict"]
+        result = _run_import(kind, files, by=request.user, apply=False, strict=strict)
+        request.session[SESSION_KEY] = {"kind": kind, "files": files, "strict": strict}
         return _preview(request, kind, files, result)
     return render(request, "graph/import_upload.html", context)
 
@@ -236,7 +245,9 @@ def import_apply(request):
         messages.success(request, "Nothing to import: upload the files again")
         return redirect("graph:import")
     files = [tuple(item) for item in pending["files"]]
-    result = _run_import(pending["kind"], files, by=request.user, apply=True)
+    result = _run_import(
+        pending["kind"], files, by=request.user, apply=True, strict=pending.get("strict", False)
+    )
     if not result.applied:
         return _preview(request, pending["kind"], files, result, status=422)
     del request.session[SESSION_KEY]

@@ -22,9 +22,15 @@ class SectionChange:
         return f"{self.number}. {self.title}"
 
 
+def _as_written(text: str) -> str:
+    return text
+
+
 def _content(section: Section) -> list[str]:
-    # The heading is the same in both; blank lines only separate.
-    return [line for line in section_lines(section)[1:] if line.strip()]
+    # The heading is the same in both; blank lines only separate. The lines are shown as
+    # text, not read as Markdown, so what was written is not escaped.
+    lines = section_lines(section, escape=_as_written)
+    return [line for line in lines[1:] if line.strip()]
 
 
 def compare(old: Guide, new: Guide) -> list[SectionChange]:

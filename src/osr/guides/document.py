@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -152,6 +153,35 @@ def fingerprint_of(data: dict[str, Any]) -> str:
     hashed = {"sections": data["sections"], "critical": data["critical"]}
     canonical = json.dumps(hashed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# Characters no format can carry: the C0 and C1 controls but tab and the line breaks,
+# lone surrogates and the two non-characters XML refuses. Word's XML refuses most of them
+# outright; the rest print as boxes or nothing at all.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(value: str) -> str:
+    """Text any format can hold: every kind of line break made a newline, other control
+    characters removed, tabs kept."""
+    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", value))
+
+
+def _printable_data(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _printable_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable_data(item) for item in value]
+    return value
+
+
+def printable_guide(guide: Guide) -> Guide:
+    """The guide with ``printable`` text throughout: what every renderer starts from, so that
+    nothing written into OSR, however it got there, can break a document."""
+    return Guide.from_dict(_printable_data(guide.to_dict()))
 
 
 def control_facts(guide: Guide) -> list[tuple[str, str]]:

@@ -7,7 +7,6 @@ many guides there are; the zip itself goes to a file, never to memory.
 
 from __future__ import annotations
 
-import csv
 import io
 import shutil
 import tempfile
@@ -19,6 +18,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from osr.catalogue.choices import Phase
 from osr.catalogue.models import Service
+from osr.core.spreadsheet import InertWriter
 
 from .choices import Format
 from .models import GuideVersion
@@ -74,7 +74,7 @@ def write_zip(
     done = 0
     with tempfile.TemporaryFile() as manifest, zipfile.ZipFile(target, "w") as archive:
         text = io.TextIOWrapper(manifest, encoding="utf-8", newline="", write_through=True)
-        rows = csv.writer(text)
+        rows = InertWriter(text)
         rows.writerow(MANIFEST_COLUMNS)
         for version in versions.iterator(chunk_size=CHUNK):
             guide = guide_of(version)

@@ -1,8 +1,11 @@
 """The guide as a Word document: headings, tables and a contents list (python-docx).
 
 The contents list is a Word TOC field whose cached result already lists the
-sections, so it reads correctly as opened in Word or LibreOffice and Word can
-add page numbers by updating it. Headings use Word's built-in heading styles.
+sections, so it reads correctly however it is opened. The field is marked to be
+updated and the document asks for its fields to be updated on opening, so Word
+fills in the page numbers as it opens it (LibreOffice when its indexes are
+updated: Tools, Update, Update All). Headings use Word's built-in heading
+styles, restyled in ``docx_styles``; the footer says "Page N of M".
 """
 
 from __future__ import annotations
@@ -13,18 +16,32 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 from docx.table import _Cell
 
-from .document import Guide, Section, Table, rendered_sections, status_text, summary_text
+from .document import (
+    Guide,
+    Section,
+    Table,
+    printable_guide,
+    rendered_sections,
+    status_text,
+    summary_text,
+)
+from .docx_styles import (
+    GREY,
+    TABLE_SIZE,
+    describe,
+    style_document,
+    update_fields_on_open,
+)
 
-FONT = "Arial"
-GREY = RGBColor(0x50, 0x5A, 0x5F)
 
-
-def _field_char(run, kind: str) -> None:
+def _field_char(run, kind: str, *, dirty: bool = False) -> None:
     element = OxmlElement("w:fldChar")
     element.set(qn("w:fldCharType"), kind)
+    if dirty:  # to be recalculated before it is shown
+        element.set(qn("w:dirty"), "true")
     run._r.append(element)
 
 
@@ -37,10 +54,9 @@ def _instruction(run, text: str) -> None:
 
 def _contents(document, sections: list[Section]) -> None:
     """A TOC field over level-1 headings, its cached result listing every section."""
-    title = document.add_paragraph()
-    title.add_run("Contents").bold = True
+    _paragraph(document, "Contents", document.styles["TOC Heading"].style_id)
     first = document.add_paragraph()
-    _field_char(first.add_run(), "begin")
+    _field_char(first.add_run(), "begin", dirty=True)
     _instruction(first.add_run(), ' TOC \\o "1-1" \\h \\z \\u ')
     _field_char(first.add_run(), "separate")
     paragraphs = [first] + [document.add_paragraph() for _ in sections[1:]]
@@ -50,14 +66,23 @@ def _contents(document, sections: list[Section]) -> None:
     _field_char(paragraphs[-1].add_run(), "end")
 
 
-def _page_number(paragraph) -> None:
-    paragraph.add_run("Page ")
-    run = paragraph.add_run()
-    _field_char(run, "begin")
-    _instruction(paragraph.add_run(), " PAGE ")
+def _field(paragraph, instruction: str, shown: str) -> None:
+    """A simple field, ``shown`` until Word or LibreOffice calculates it."""
+    _field_char(paragraph.add_run(), "begin")
+    _instruction(paragraph.add_run(), f" {instruction} ")
     _field_char(paragraph.add_run(), "separate")
-    paragraph.add_run("1")
+    paragraph.add_run(shown)
     _field_char(paragraph.add_run(), "end")
+
+
+def _page_number(paragraph) -> None:
+    """Page N of M."""
+    paragraph.add_run("Page ")
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" of ")
+    _field(paragraph, "NUMPAGES", "1")
+    for run in paragraph.runs:
+        run.font.size, run.font.color.rgb = Pt(9), GREY
 
 
 def _repeat_header(row) -> None:
@@ -95,6 +120,7 @@ def _word_table(
         for column, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
             cell = _Cell(tc, table)
             run = cell.paragraphs[0].add_run(value)
+            run.font.size = TABLE_SIZE
             if (header and index == 0) or (bold_first and column == 0):
                 run.bold = True
     if header:
@@ -134,19 +160,15 @@ def _section(document, styles: _Styles, section: Section) -> None:
 
 
 def render_docx(guide: Guide) -> bytes:
-    """The whole guide as a DOCX file."""
+    """The whole guide as an A4 DOCX file."""
+    guide = printable_guide(guide)
     document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(10)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        document.styles[name].font.name = FONT
-    document.core_properties.title = guide.title
-    document.core_properties.subject = "Service operations guide"
-    document.core_properties.author = "Operational Service Readiness"
+    style_document(document)
+    update_fields_on_open(document)
+    describe(document, guide)
     page = document.sections[0]
-    page.left_margin = page.right_margin = Cm(2)
-    header = page.header.paragraphs[0]
-    header.add_run(guide.title).font.color.rgb = GREY
+    header = page.header.paragraphs[0].add_run(guide.title)
+    header.font.size, header.font.color.rgb = Pt(9), GREY
     _page_number(page.footer.paragraphs[0])
 
     styles = _Styles(document)

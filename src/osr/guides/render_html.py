@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.template import engines
 
-from .document import Guide, rendered_sections, status_text, summary_text
+from .document import Guide, printable_guide, rendered_sections, status_text, summary_text
 
 STYLESHEET = Path(__file__).parent / "static" / "guides" / "guide-document.css"
 
@@ -24,6 +24,7 @@ def _template():
 
 def guide_context(guide: Guide) -> dict:
     """What the guide's templates need, on a page of OSR or in a document."""
+    guide = printable_guide(guide)
     return {
         "guide": guide,
         "sections": rendered_sections(guide),

@@ -19,6 +19,7 @@ from osr.catalogue.models import Service
 from osr.catalogue.rules import is_groups_live_services_manager, is_groups_osr_manager
 from osr.core.refusals import Forbidden, NotFound
 
+from . import notices
 from .assembly import assemble
 from .choices import Approver, ExportStatus
 from .diff import SectionChange, compare
@@ -79,13 +80,14 @@ def guide_for(service: Service, version: str | int | None, *, today: dt.date) ->
 
 
 def generate_version(service: Service, *, by, today: dt.date) -> GuideVersion:
-    """Assemble the guide as OSR holds it now and store it as the next numbered draft."""
+    """Assemble the guide as OSR holds it now, store it as the next numbered draft, and
+    tell its approvers."""
     guide = assemble(service, today=today)
     with transaction.atomic():
         # Locking the service numbers versions one at a time, however many ask at once.
         list(Service.objects.select_for_update().filter(pk=service.pk).values_list("pk"))
         latest = GuideVersion.objects.filter(service=service).aggregate(n=Max("number"))["n"]
-        return GuideVersion.objects.create(
+        version = GuideVersion.objects.create(
             service=service,
             number=(latest or 0) + 1,
             data=guide.to_dict(),
@@ -93,6 +95,8 @@ def generate_version(service: Service, *, by, today: dt.date) -> GuideVersion:
             complete=guide.complete,
             generated_by=by if getattr(by, "is_authenticated", False) else None,
         )
+        notices.awaiting_approval(version)
+        return version
 
 
 def approver_roles(user, service: Service) -> list[str]:

@@ -261,7 +261,7 @@ def exports_page(request):
     context = {
         "title": "Export the approved guides of live services",
         "form": form,
-        "exports": GuideExport.objects.select_related("requested_by")[:10],
+        "exports": GuideExport.objects.select_related("requested_by__person")[:10],
         "count": services.live_guide_count(),
         "breadcrumbs": crumbs(),
     }

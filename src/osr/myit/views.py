@@ -58,7 +58,7 @@ def sync(request, slug: str):
 def runs(request, slug: str):
     """Every sync and dry run of a service, newest first."""
     service = get_object_or_404(Service, slug=slug)
-    queryset = SyncRun.objects.filter(service=service).select_related("requested_by")
+    queryset = SyncRun.objects.filter(service=service).select_related("requested_by__person")
     page = Paginator(queryset, settings.OSR_PAGE_SIZE).get_page(page_number(request))
     return render(
         request,
@@ -76,7 +76,9 @@ def runs(request, slug: str):
 @permission_required("myit.view_syncrun", raise_exception=True)
 def run(request, pk: int):
     """One sync or dry run: what it changed or would change, and what it could not write."""
-    found = get_object_or_404(SyncRun.objects.select_related("service", "requested_by"), pk=pk)
+    found = get_object_or_404(
+        SyncRun.objects.select_related("service", "requested_by__person"), pk=pk
+    )
     return render(
         request,
         "myit/run_detail.html",

@@ -8,7 +8,12 @@ class ReadinessConfig(AppConfig):
     verbose_name = "Readiness"
 
     def ready(self) -> None:
-        from osr.catalogue.panels import ServicePanel, register_service_panel
+        from osr.catalogue.panels import (
+            ServicePanel,
+            ServiceSection,
+            register_service_panel,
+            register_service_section,
+        )
         from osr.catalogue.phase_hooks import register_phase_check
         from osr.core.navigation import NavItem, register_nav
 
@@ -24,7 +29,13 @@ class ReadinessConfig(AppConfig):
             raise ImproperlyConfigured(f"The readiness policy is refused:\n{error}") from error
 
         register_phase_check(check_phase_gates)
-        register_service_panel("readiness", ServicePanel(10, "readiness/panel.html", service_panel))
+        register_service_section(ServiceSection(10, "readiness", "Readiness"))
+        register_service_panel(
+            "readiness-summary", ServicePanel(10, "readiness/summary_panel.html", service_panel)
+        )
+        register_service_panel(
+            "readiness", ServicePanel(10, "readiness/panel.html", service_panel, "readiness")
+        )
         register_nav(NavItem(15, "Readiness", "readiness:portfolio", ("/readiness",)))
 
         from osr.core.metrics import register_gauges
@@ -32,3 +43,11 @@ class ReadinessConfig(AppConfig):
         from .metrics import readiness_gauges
 
         register_gauges(readiness_gauges)
+
+        from . import home  # its sections of the home page
+
+        home.register()
+
+        from . import demo  # its part of the demo estate
+
+        demo.register()

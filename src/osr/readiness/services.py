@@ -20,6 +20,7 @@ from osr.core import notify
 from osr.core.refusals import Invalid
 from osr.core.roles import OSR_MANAGER
 
+from . import notices
 from .checks import registered_checks
 from .choices import EventKind, EvidenceStatus
 from .engine import Evaluation, evaluate
@@ -109,18 +110,23 @@ def submit_evidence(
             evidence=evidence,
             policy_version=evidence.policy_version,
         )
+        notices.evidence_submitted(evidence)
     return evidence
 
 
 def verify_evidence(evidence: Evidence, *, by, note: str = "") -> Evidence:
-    """Verify evidence awaiting review, so that it meets its requirement."""
-    evidence.verify(by=by, note=note, policy_version=active_policy().version)
+    """Verify evidence awaiting review, so that it meets its requirement; tell the team."""
+    with transaction.atomic():
+        evidence.verify(by=by, note=note, policy_version=active_policy().version)
+        notices.evidence_reviewed(evidence)
     return evidence
 
 
 def reject_evidence(evidence: Evidence, *, by, reason: str) -> Evidence:
-    """Reject evidence awaiting review, with the reason the team will see."""
-    evidence.reject(by=by, reason=reason, policy_version=active_policy().version)
+    """Reject evidence awaiting review, with the reason the team will see (and are sent)."""
+    with transaction.atomic():
+        evidence.reject(by=by, reason=reason, policy_version=active_policy().version)
+        notices.evidence_reviewed(evidence)
     return evidence
 
 
@@ -158,7 +164,7 @@ def awaiting_verification(user, *, limit: int = 50) -> tuple[int, list[Evidence]
     if managed:
         queue = queue.filter(service__delivery_group_id__in=managed)
     rows = list(
-        queue.select_related("service", "service__delivery_group", "submitted_by").order_by(
+        queue.select_related("service", "service__delivery_group", "submitted_by__person").order_by(
             "submitted_at", "id"
         )[:limit]
     )
@@ -238,7 +244,8 @@ def start_live_data_obligations(service: Service, *, today: dt.date) -> None:
                 f"{service.name} ({group.name}) now uses information or data from a live "
                 f"service. These requirements are due at once:\n\n{listed}\n\n"
                 "The service is flagged on the OSR portfolio until they are met.\n\n"
-                f"{settings.OSR_BASE_URL}{service.get_absolute_url()}#readiness",
+                f"{settings.OSR_BASE_URL}{service.get_absolute_url()}/readiness",
+                notify.Kind.LIVE_DATA_STARTED,
             )
 
 

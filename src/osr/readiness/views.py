@@ -64,7 +64,6 @@ def service_panel(request, service: Service) -> dict:
         for gate in policy.gates
     ]
     return {
-        "position": "top",
         "evaluation": evaluation,
         "groups": groups,
         "labels": {value: label for value, label in Status.choices},
@@ -82,8 +81,12 @@ def requirement_page(request, slug: str, requirement_id: str):
     requirement = _requirement(requirement_id)
     evaluation = services.readiness_of(service, today=timezone.localdate())
     mine = {"service": service, "requirement_id": requirement.id}
-    evidence = list(Evidence.objects.filter(**mine).select_related("submitted_by", "reviewed_by"))
-    history = RequirementEvent.objects.filter(**mine).select_related("by")
+    evidence = list(
+        Evidence.objects.filter(**mine).select_related(
+            "submitted_by__person", "reviewed_by__person"
+        )
+    )
+    history = RequirementEvent.objects.filter(**mine).select_related("by__person")
     user = request.user
     context = {
         "title": f"{requirement.id}: {requirement.title}",
@@ -93,7 +96,7 @@ def requirement_page(request, slug: str, requirement_id: str):
         "result": evaluation.requirement(requirement.id),
         "evidence": evidence,
         "history": list(history),
-        "waivers": list(Waiver.objects.filter(**mine).select_related("granted_by")),
+        "waivers": list(Waiver.objects.filter(**mine).select_related("granted_by__person")),
         "may_submit": user.has_perm("readiness.submit_evidence", service),
         "may_review": user.has_perm("readiness.verify_evidence", service),
         "may_waive": user.has_perm("readiness.waive_requirement", service),

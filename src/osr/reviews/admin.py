@@ -5,6 +5,7 @@ from . import models
 for model in [
     models.ReviewBoard,
     models.PanelMember,
+    models.BoardChange,
     models.AgendaItem,
     models.Decision,
     models.Assessment,

@@ -18,6 +18,7 @@ from osr.core.refusals import Invalid, invalid
 from osr.core.shortcuts import require
 
 from . import services
+from .api_board_changes import router as board_changes_router
 from .api_schemas import (
     ActionOut,
     AgendaIn,
@@ -41,6 +42,7 @@ from .forms import BoardForm, RehearsalForm
 from .models import Action, AgendaItem, Decision, Finding, Rehearsal, ReviewBoard
 
 router = Router(tags=["Review boards"])
+router.add_router("", board_changes_router)
 
 
 def _form_errors(form, renamed: dict[str, str]) -> Invalid:

@@ -24,6 +24,7 @@ class ReviewPersonOut(Schema):
 class PanelMemberOut(Schema):
     person: ReviewPersonOut
     specialism: str
+    attended: bool | None = Field(description="Recorded once the board has met")
 
 
 class AgendaEntryOut(Schema):
@@ -52,8 +53,21 @@ class BoardIn(Schema):
     chair: int = Field(description="The id of the person who chairs: an OSR manager")
 
 
+class BoardChangeOut(Schema):
+    kind: str = Field(description="rescheduled, cancelled, notes_recorded or notes_corrected")
+    reason: str
+    was: str
+    now: str
+    made_at: dt.datetime
+    made_by: str | None
+
+    @staticmethod
+    def resolve_made_by(change) -> str | None:
+        return change.made_by.username if change.made_by else None
+
+
 class BoardOut(Schema):
-    """A board with its panel and agenda (prefetched by ``services.boards``)."""
+    """A board with its panel, agenda and changes (prefetched by ``services.boards``)."""
 
     id: int
     delivery_group: str = Field(alias="delivery_group.slug")
@@ -61,13 +75,35 @@ class BoardOut(Schema):
     place: str
     call_link: str
     chair: ReviewPersonOut
+    status: str = Field(description="scheduled or cancelled")
+    notes: str
     panel: list[PanelMemberOut]
     agenda: list[AgendaEntryOut]
+    changes: list[BoardChangeOut] = Field(description="Latest first")
     url: str
 
     @staticmethod
     def resolve_url(board) -> str:
         return board.get_absolute_url()
+
+
+class RescheduleIn(Schema):
+    starts_at: dt.datetime
+    place: str | None = Field(None, description="Unchanged when left out")
+    call_link: str | None = Field(None, description="Unchanged when left out")
+    reason: str = Field("", description="Why: the teams and the panel are told")
+
+
+class CancelIn(Schema):
+    reason: str = Field("", description="Why: the teams and the panel are told")
+
+
+class BoardNotesIn(Schema):
+    notes: str = ""
+    attended: list[int] = Field(
+        default_factory=list, description="The ids of the panel members (people) who attended"
+    )
+    reason: str = Field("", description="Why, once notes or attendance are recorded")
 
 
 class PanelMemberIn(Schema):

@@ -6,6 +6,7 @@ from . import models
 
 auditlog.register(models.ReviewBoard, exclude_fields=["created", "updated"])
 auditlog.register(models.PanelMember)
+auditlog.register(models.BoardChange)
 auditlog.register(models.AgendaItem, exclude_fields=["created", "updated", "pack"])
 auditlog.register(models.Decision)
 auditlog.register(models.Assessment, exclude_fields=["created", "updated"])

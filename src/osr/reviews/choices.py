@@ -1,7 +1,24 @@
-"""Fixed values of review boards: ratings, outcomes, the criteria, action and rehearsal kinds."""
+"""Fixed values of review boards: their status and changes, ratings, outcomes, the criteria,
+action and rehearsal kinds."""
 
 from django.conf import settings
 from django.db import models
+
+
+class BoardStatus(models.TextChoices):
+    """Whether a board is to meet (or has met, by its date), or was called off."""
+
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class BoardChangeKind(models.TextChoices):
+    """What was done to a board once it was scheduled."""
+
+    RESCHEDULED = "rescheduled", "Rescheduled"
+    CANCELLED = "cancelled", "Cancelled"
+    NOTES_RECORDED = "notes_recorded", "Notes and attendance recorded"
+    NOTES_CORRECTED = "notes_corrected", "Notes and attendance corrected"
 
 
 class Rating(models.TextChoices):

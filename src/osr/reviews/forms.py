@@ -49,6 +49,7 @@ class BoardForm(forms.Form):
         help_text="An OSR manager",
         error_messages={"invalid_choice": "Choose an OSR manager to chair the board"},
     )
+    in_the_past = "A board cannot be scheduled in the past"
 
     def __init__(
         self,
@@ -56,13 +57,18 @@ class BoardForm(forms.Form):
         groups=None,
         now: dt.datetime | None = None,
         scheduled: dt.datetime | None = None,
+        with_time: bool = True,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
         # When an existing board starts: a board that has met keeps its past start.
         self.scheduled = scheduled
-        cast(forms.ModelChoiceField, self.fields["chair"]).queryset = osr_managers()
+        if not with_time:
+            # Its date and time change by rescheduling, which says why and tells people.
+            del self.fields["day"], self.fields["time"]
+        if "chair" in self.fields:
+            cast(forms.ModelChoiceField, self.fields["chair"]).queryset = osr_managers()
         if groups is not None:
             cast(forms.ModelChoiceField, self.fields["delivery_group"]).queryset = groups
 
@@ -73,10 +79,84 @@ class BoardForm(forms.Form):
             if self.scheduled and _to_minute(starts_at) == _to_minute(self.scheduled):
                 starts_at = self.scheduled  # the start as shown, to the minute: unchanged
             elif starts_at <= self.now:
-                self.add_error("day", "A board cannot be scheduled in the past")
+                self.add_error("day", self.in_the_past)
             data["starts_at"] = starts_at
         if not data.get("place") and not data.get("call_link") and "call_link" not in self.errors:
             self.add_error("place", "Enter a place or a call link")
+        return data
+
+
+class RescheduleForm(BoardForm):
+    """A new date, time or place for a board that has not met, and why."""
+
+    delivery_group = None  # type: ignore[assignment]
+    chair = None  # type: ignore[assignment]
+    reason = forms.CharField(
+        label="Why is the board rescheduled?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the board is rescheduled"},
+        help_text="The service teams and the panel are told",
+    )
+    in_the_past = "The new date and time must be in the future"
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, scheduled=board.starts_at, **kwargs)
+        self.fields["day"].label = "New date"
+        self.board = board
+
+    def clean(self):
+        data = super().clean()
+        unchanged = (data.get("starts_at"), data.get("place"), data.get("call_link")) == (
+            self.board.starts_at,
+            self.board.place,
+            self.board.call_link,
+        )
+        if unchanged:
+            self.errors.pop("reason", None)  # nothing moves: there is nothing to explain
+        return data
+
+
+class CancelBoardForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the board cancelled?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the board is cancelled"},
+        help_text="The service teams and the panel are told",
+    )
+
+
+class BoardNotesForm(forms.Form):
+    """The notes of a board that has met, who of its panel attended, and why they are corrected."""
+
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What the board discussed and agreed",
+    )
+    attended = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Panel members who attended",
+    )
+    reason = forms.CharField(
+        label="Reason for correction",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for the correction"},
+        help_text="Kept with the change in the board's history",
+    )
+
+    def __init__(self, *args, panel, recorded: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedMultipleChoiceField, self.fields["attended"])
+        field.choices = [(m.person_id, f"{m.person.name} ({m.specialism})") for m in panel]
+        if not recorded:
+            del self.fields["reason"]  # a first record corrects nothing
+
+    def clean(self):
+        data = super().clean()
+        if not ({"notes", "attended"} & set(self.changed_data)):
+            self.errors.pop("reason", None)  # nothing is corrected: there is nothing to explain
         return data
 
 

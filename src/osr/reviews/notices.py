@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.conf import settings
 from django.utils import timezone
 
-from osr.catalogue.models import Person, Service
+from osr.catalogue.recipients import address_of, team_addresses, unique
 from osr.core import notify
+from osr.core.notifications.choices import Kind
 from osr.core.shortcuts import day
-
-
-def address_of(person: Person | None) -> str:
-    """A person's email: their own, or their sign-in account's."""
-    if person is None:
-        return ""
-    return person.email or (person.user.email if person.user_id and person.user else "")
-
-
-def team_addresses(service: Service) -> list[str]:
-    """The service's delivery team: its shared inbox, or else its members, and the owner."""
-    addresses: list[str] = []
-    team = service.delivery_team
-    if team is not None:
-        if team.contact_email:
-            addresses.append(team.contact_email)
-        else:
-            addresses += [address_of(p) for p in team.members.select_related("user")]
-    addresses += [address_of(service.service_owner), address_of(service.product_manager)]
-    if not any(addresses):
-        addresses.append(service.support_contact_email)
-    return _unique(addresses)
-
-
-def _unique(addresses: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(a.strip().lower() for a in addresses if a and a.strip()))
 
 
 def _link(path: str) -> str:
@@ -60,14 +33,53 @@ def service_added_to_agenda(item) -> None:
         "The board checks that the service can be operated reliably end to end, against "
         "point 14 of the Service Standard. Its board pack is here:\n\n"
         f"{_link(item.get_absolute_url())}",
+        Kind.BOARD_SCHEDULED,
     )
-    panel = [address_of(m.person) for m in board.panel.select_related("person__user")]
     notify.send_email(
-        _unique([*panel, address_of(board.chair)]),
+        _panel_addresses(board),
         subject,
         f"{service.name} ({service.delivery_group.name}) is on the agenda of the review board "
         f"on {when} ({_where(board)}).\n\n"
         f"Read its board pack and record your assessment:\n\n{_link(item.get_absolute_url())}",
+        Kind.BOARD_SCHEDULED,
+    )
+
+
+def _panel_addresses(board) -> list[str]:
+    panel = [address_of(m.person) for m in board.panel.select_related("person__user")]
+    return unique([*panel, address_of(board.chair)])
+
+
+def _tell_team_and_panel(board, subject: str, said: str) -> None:
+    """Tell the team of each service on the board's agenda, and its panel and chair."""
+    link = _link(board.get_absolute_url())
+    for item in board.agenda.select_related("service__delivery_team", "service__service_owner"):
+        notify.send_email(
+            team_addresses(item.service),
+            f"{subject}: {item.service.name}",
+            f"{item.service.name} is on the agenda of this review board.\n\n{said}\n\n{link}",
+            Kind.BOARD_CHANGED,
+        )
+    notify.send_email(_panel_addresses(board), subject, f"{said}\n\n{link}", Kind.BOARD_CHANGED)
+
+
+def board_rescheduled(board, change) -> None:
+    """Tell the teams and the panel that the board moved: from when, to when, and why."""
+    _tell_team_and_panel(
+        board,
+        f"Review board rescheduled to {day(board.day)}",
+        f"The review board is rescheduled.\n\nWas: {change.was}\nNow: {change.now}"
+        f"\n\nWhy: {change.reason}",
+    )
+
+
+def board_cancelled(board, change) -> None:
+    """Tell the teams and the panel that the board is cancelled, and why."""
+    _tell_team_and_panel(
+        board,
+        f"Review board on {day(board.day)} cancelled",
+        f"The review board of {change.was} is cancelled.\n\nWhy: {change.reason}\n\n"
+        "Its services are free to go on the agenda of another board.",
     )
 
 
@@ -89,9 +101,10 @@ def outcome_recorded(decision) -> None:
         lines += [f"- {a.description} ({a.owner.name}, by {day(a.due_on)})" for a in conditions]
     lines += ["", _link(item.get_absolute_url())]
     notify.send_email(
-        _unique([*team_addresses(service), *(address_of(a.owner) for a in conditions)]),
+        unique([*team_addresses(service), *(address_of(a.owner) for a in conditions)]),
         f"Review board outcome for {service.name}: {decision.get_outcome_display().lower()}",
         "\n".join(lines),
+        Kind.OUTCOME_RECORDED,
     )
 
 
@@ -106,8 +119,9 @@ def action_reminder(action, kind: str) -> None:
     if kind == "after":
         recipients.append(address_of(action.service.delivery_group.osr_manager))
     notify.send_email(
-        _unique(recipients),
+        unique(recipients),
         f"Action for {action.service.name} {'due soon' if kind == 'before' else 'overdue'}",
         f"This action for {action.service.name} {when}:\n\n{action.description}\n\n"
         f"Close it once it is done:\n\n{_link(action.get_absolute_url())}",
+        Kind.ACTION_DUE if kind == "before" else Kind.ACTION_OVERDUE,
     )

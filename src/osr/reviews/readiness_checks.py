@@ -35,7 +35,7 @@ def load_board_records(service_ids) -> dict[int, BoardRecord]:
         )
     scheduled: dict[int, list] = {}
     for service_id, starts_at in AgendaItem.objects.filter(
-        service_id__in=service_ids, decided=False
+        service_id__in=service_ids, decided=False, withdrawn=False
     ).values_list("service_id", "board__starts_at"):
         scheduled.setdefault(service_id, []).append(timezone.localdate(starts_at))
     return {

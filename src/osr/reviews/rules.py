@@ -1,8 +1,9 @@
 """Who may do what with review boards: the one place the rules are written.
 
-OSR managers schedule and chair boards for the delivery groups they are
-assigned to; the panel's members assess; a service's own people record its
-rehearsals; an action's owner, or the group's managers, close it. Pages, the API
+OSR managers schedule, reschedule, cancel and chair boards for the delivery
+groups they are assigned to, and record a board's outcomes and notes; the
+panel's members assess; a service's own people record its rehearsals; an
+action's owner, or the group's managers, close it. Pages, the API
 and the CLI ask ``user.has_perm("reviews.<action>", obj)``.
 """
 
@@ -56,10 +57,14 @@ rules.add_perm("reviews.change_reviewboard", is_admin | is_groups_osr_manager)
 # The object is the service put on (or taken off) a board's agenda.
 rules.add_perm("reviews.add_agendaitem", is_admin | is_groups_osr_manager)
 rules.add_perm("reviews.assess", sits_on_panel)
+# The object is the board: rescheduled or cancelled before it meets.
+rules.add_perm("reviews.reschedule_board", is_admin | is_groups_osr_manager)
+rules.add_perm("reviews.cancel_board", is_admin | is_groups_osr_manager)
 # A chair keeps the right to record the outcome only while still an OSR manager.
-rules.add_perm(
-    "reviews.record_outcome", is_admin | (is_osr_manager & chairs) | is_groups_osr_manager
-)
+records_board = is_admin | (is_osr_manager & chairs) | is_groups_osr_manager
+rules.add_perm("reviews.record_outcome", records_board)
+# Whoever records the outcomes records, and corrects, the board's notes and attendance.
+rules.add_perm("reviews.record_notes", records_board)
 rules.add_perm("reviews.view_action", is_signed_in)
 rules.add_perm("reviews.close_action", is_admin | owns_action | manages_group_of)
 rules.add_perm("reviews.view_rehearsal", is_signed_in)

@@ -8,7 +8,7 @@ The rules themselves live on the models' guarded methods and in ``decisions``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -24,11 +24,13 @@ from .models import (
     Action,
     AgendaItem,
     Assessment,
+    BoardChange,
     Decision,
     Finding,
     PanelMember,
     Rehearsal,
     ReviewBoard,
+    board_changes,
 )
 from .notices import action_reminder
 from .readiness_checks import load_board_records
@@ -47,16 +49,67 @@ def schedule_board(data: dict, *, by) -> ReviewBoard:
         )
 
 
-def reschedule_board(board: ReviewBoard, data: dict, *, by) -> ReviewBoard:
-    """Change when, where or by whom a board is held (``BoardForm``'s cleaned data)."""
+def change_board(board: ReviewBoard, data: dict, *, by) -> ReviewBoard:
+    """Change where, for which group or by whom a board is held (``BoardForm``'s cleaned data).
+
+    Its date and time change by ``reschedule_board``, which says why and tells people.
+    """
     with transaction.atomic():
+        board.refuse_if_cancelled("it is kept as it was")
         board.delivery_group = data["delivery_group"]
-        board.starts_at = data["starts_at"]
         board.place = data.get("place", "").strip()
         board.call_link = data.get("call_link", "").strip()
         board.chair = data["chair"]
         board.save()
     return board
+
+
+def reschedule_board(
+    board: ReviewBoard,
+    *,
+    starts_at: dt.datetime,
+    place: str,
+    call_link: str,
+    reason: str,
+    by,
+    today: dt.date,
+) -> BoardChange | None:
+    """Move a board that has not met, saying why; its teams and panel are told (None: unchanged)."""
+    change = board_changes.reschedule(
+        board,
+        starts_at=starts_at,
+        place=place,
+        call_link=call_link,
+        reason=reason,
+        by=by,
+        today=today,
+    )
+    board.refresh_from_db()
+    return change
+
+
+def cancel_board(board: ReviewBoard, *, reason: str, by, today: dt.date) -> BoardChange:
+    """Cancel a board that has not met, saying why; its services are free for another board."""
+    change = board_changes.cancel(board, reason=reason, by=by, today=today)
+    board.refresh_from_db()
+    return change
+
+
+def record_board_notes(
+    board: ReviewBoard,
+    *,
+    notes: str,
+    attended: Collection[int],
+    reason: str,
+    by,
+    today: dt.date,
+) -> BoardChange | None:
+    """Record or correct (saying why) a met board's notes and attendance (None: unchanged)."""
+    change = board_changes.record_notes(
+        board, notes=notes, attended=attended, reason=reason, by=by, today=today
+    )
+    board.refresh_from_db()
+    return change
 
 
 def add_panel_member(board: ReviewBoard, person: Person, specialism: str, *, by) -> PanelMember:
@@ -213,7 +266,9 @@ def boards(*, when: str, today: dt.date) -> QuerySet[ReviewBoard]:
         .prefetch_related(Prefetch("decisions", queryset=in_force, to_attr="in_force"))
         .order_by("position", "id")
     )
-    queryset = queryset.prefetch_related("panel__person", Prefetch("agenda", queryset=agenda))
+    queryset = queryset.prefetch_related(
+        "panel__person", "changes__made_by", Prefetch("agenda", queryset=agenda)
+    )
     if when == "past":
         return queryset.filter(starts_at__lt=start_of_today).order_by("-starts_at", "-id")
     if when == "upcoming":

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, boards, items, rehearsals
+from .views import actions, board_changes, boards, items, rehearsals
 
 app_name = "reviews"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("review-boards/new", boards.board_add, name="board_add"),
     path(BOARD, boards.board_page, name="board"),
     path(f"{BOARD}/edit", boards.board_edit, name="board_edit"),
+    path(f"{BOARD}/reschedule", board_changes.board_reschedule, name="board_reschedule"),
+    path(f"{BOARD}/cancel", board_changes.board_cancel, name="board_cancel"),
+    path(f"{BOARD}/notes", board_changes.board_notes, name="board_notes"),
     path(f"{BOARD}/panel", boards.panel_add, name="panel_add"),
     path(f"{BOARD}/agenda", boards.agenda_add, name="agenda_add"),
     path(ITEM, items.item_page, name="item"),

@@ -50,7 +50,8 @@ def support(src: Sources, today: dt.date) -> Section:
                 [
                     str(q.get("name", "")),
                     "Yes" if q.get("sys_id") else "No",
-                    str(len(q.get("members") or [])),
+                    # A sync keeps how many members a queue has, not who they are.
+                    str(q.get("members") or 0),
                 ]
                 for q in queues
             ],

@@ -2,6 +2,7 @@
 
 from .actions import Action
 from .assessments import Assessment, CriterionRating
+from .board_changes import BoardChange
 from .boards import AgendaItem, PanelMember, ReviewBoard
 from .decisions import Decision
 from .rehearsals import Finding, Rehearsal
@@ -10,6 +11,7 @@ __all__ = [
     "Action",
     "AgendaItem",
     "Assessment",
+    "BoardChange",
     "CriterionRating",
     "Decision",
     "Finding",

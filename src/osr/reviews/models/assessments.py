@@ -59,6 +59,7 @@ class Assessment(TimestampedModel):
             assessment, _ = cls.objects.select_for_update().get_or_create(item=item, member=member)
             if AgendaItem.objects.filter(pk=item.pk, decided=True).exists():
                 raise Conflicting("The board's outcome is recorded: assessments are closed")
+            item.board.refuse_if_cancelled("assessments are closed")
             if assessment.submitted:
                 raise Conflicting("Your assessment is submitted: it no longer changes")
             errors = assessment_errors(ratings, submit=submit)

@@ -17,14 +17,15 @@ from osr.core.refusals import Conflicting, Refusal
 from osr.core.shortcuts import day
 
 from ..board_rules import Condition
-from ..choices import ActionSource, ActionStatus
+from ..choices import ActionSource, ActionStatus, BoardStatus
 
 
 class ReviewBoard(TimestampedModel):
     """A meeting of the operational service design review board.
 
     Led for a delivery group by an OSR manager, who chairs a panel of function
-    specialists; its agenda holds the services it reviews.
+    specialists; its agenda holds the services it reviews. It may be
+    rescheduled or cancelled before it meets, and keeps its notes once it has.
     """
 
     delivery_group = models.ForeignKey(
@@ -37,6 +38,10 @@ class ReviewBoard(TimestampedModel):
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    status = models.CharField(
+        max_length=20, choices=BoardStatus.choices, default=BoardStatus.SCHEDULED
+    )
+    notes = models.TextField(blank=True, help_text="What the board discussed and agreed")
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -64,10 +69,50 @@ class ReviewBoard(TimestampedModel):
     def has_met(self, today: dt.date) -> bool:
         return self.day <= today
 
+    # Set while a change is saved, so that its audit entries carry the reason.
+    _change_reason: str = ""
+
+    def get_additional_data(self) -> dict | None:
+        return {"reason": self._change_reason} if self._change_reason else None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == BoardStatus.CANCELLED
+
+    def when_and_where(self) -> str:
+        """When and where the board meets, as the emails and its history say it."""
+        local = timezone.localtime(self.starts_at)
+        places = " / ".join(p for p in (self.place, self.call_link) if p)
+        return f"{day(local.date())} at {local:%H:%M}, {places}"
+
+    def refuse_if_cancelled(self, doing: str) -> None:
+        """Refuse (409) to do anything more with a cancelled board."""
+        if self.cancelled:
+            raise Conflicting(f"The board of {day(self.day)} is cancelled: {doing}")
+
+    def refuse_unless_to_come(self, doing: str, today: dt.date) -> None:
+        """Refuse (409) to change a board that is cancelled or has met."""
+        self.refuse_if_cancelled(f"it cannot be {doing}")
+        if self.has_met(today):
+            raise Conflicting(f"The board of {day(self.day)} has met: it cannot be {doing}")
+
+    def refuse_unless_met(self, today: dt.date) -> None:
+        """Refuse (409) notes and attendance of a board that is cancelled or still to meet."""
+        self.refuse_if_cancelled("it has no notes or attendance")
+        if not self.has_met(today):
+            raise Conflicting(
+                f"The board meets on {day(self.day)}: record its notes once it has met"
+            )
+
+    def notes_recorded(self, panel) -> bool:
+        """Whether the board's notes or attendance have been recorded yet."""
+        return bool(self.notes) or any(member.attended is not None for member in panel)
+
     def add_panel_member(self, person: Person, specialism: str, *, by) -> PanelMember:
         """Put a function specialist on the panel; each person sits once on a board."""
         from ..choices import specialisms
 
+        self.refuse_if_cancelled("its panel is kept as it was")
         if specialism not in specialisms():
             raise Refusal({"specialism": ["Choose one of the configured specialisms"]})
         try:
@@ -87,12 +132,13 @@ class ReviewBoard(TimestampedModel):
         from ..notices import service_added_to_agenda
 
         with transaction.atomic():
+            self.refuse_if_cancelled("put the service on another board")
             if self.day < today:
                 raise Refusal(f"The board of {day(self.day)} has met: add services to a later one")
             if AgendaItem.objects.filter(board=self, service=service).exists():
                 raise Conflicting(f"{service} is already on this board's agenda")
             other = (
-                AgendaItem.objects.filter(service=service, decided=False)
+                AgendaItem.objects.filter(service=service, decided=False, withdrawn=False)
                 .select_related("board")
                 .first()
             )
@@ -116,6 +162,7 @@ class ReviewBoard(TimestampedModel):
     def remove_from_agenda(self, service: Service, *, by) -> None:
         """Take a service off the agenda, with its assessments, before its outcome is recorded."""
         with transaction.atomic():
+            self.refuse_if_cancelled("its agenda is kept as it was")
             item = AgendaItem.objects.select_for_update().filter(board=self, service=service)
             found = item.first()
             if found is None:
@@ -155,6 +202,7 @@ class ReviewBoard(TimestampedModel):
             )
             if item is None:
                 raise Refusal(f"{service} is not on this board's agenda")
+            self.refuse_if_cancelled("it records no outcomes")
             if not self.has_met(today):
                 raise Refusal(
                     f"The board meets on {day(self.day)}: record its outcome once it has met"
@@ -208,6 +256,11 @@ class PanelMember(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Recorded once the board has met: None until then.
+    attended = models.BooleanField(null=True, blank=True)
+
+    # Set while a correction is saved, so that its audit entry carries the reason.
+    _change_reason = ""
 
     class Meta:
         ordering = ["specialism", "person__name", "id"]
@@ -222,6 +275,9 @@ class PanelMember(models.Model):
     def owning_group_id(self) -> int:
         return self.board.delivery_group_id
 
+    def get_additional_data(self) -> dict | None:
+        return {"reason": self._change_reason} if self._change_reason else None
+
 
 class AgendaItem(TimestampedModel):
     """A service on a board's agenda, with the board pack assembled for it."""
@@ -231,6 +287,8 @@ class AgendaItem(TimestampedModel):
     position = models.PositiveIntegerField(default=1)
     # True once the board has recorded its outcome for the service.
     decided = models.BooleanField(default=False)
+    # True once its board is cancelled undecided: the service waits for it no more.
+    withdrawn = models.BooleanField(default=False)
     pack = models.JSONField(default=dict, blank=True)
     pack_assembled_at = models.DateTimeField(null=True, blank=True)
     added_by = models.ForeignKey(
@@ -243,7 +301,9 @@ class AgendaItem(TimestampedModel):
             models.UniqueConstraint(fields=["board", "service"], name="agenda_service_once"),
             # A service waits for one board at a time.
             models.UniqueConstraint(
-                fields=["service"], condition=Q(decided=False), name="service_on_one_open_board"
+                fields=["service"],
+                condition=Q(decided=False, withdrawn=False),
+                name="service_on_one_open_board",
             ),
         ]
 
@@ -266,6 +326,8 @@ class AgendaItem(TimestampedModel):
 
         if self.decided:
             raise Conflicting("The outcome is recorded: the pack is kept as the board saw it")
+        if self.withdrawn:
+            raise Conflicting("The board is cancelled: the pack is kept as it was")
         with transaction.atomic():
             self.pack = assemble_pack(self.service, today=today)
             self.pack_assembled_at = timezone.now()

@@ -62,13 +62,25 @@ def board_page(request, pk: int):
         .order_by("position", "id")
     )
     user = request.user
+    today = timezone.localdate()
+    to_come = not board.cancelled and not board.has_met(today)
+    panel = list(board.panel.select_related("person"))
     context = {
         "title": str(board),
         "board": board,
-        "panel": list(board.panel.select_related("person")),
+        "panel": panel,
         "agenda": list(agenda),
-        "may_change": user.has_perm("reviews.change_reviewboard", board),
-        "may_add_services": board.day >= timezone.localdate(),
+        "changes": list(board.changes.select_related("made_by")),
+        "notes_recorded": board.notes_recorded(panel),
+        "may_change": user.has_perm("reviews.change_reviewboard", board) and not board.cancelled,
+        "may_add_services": board.day >= today and not board.cancelled,
+        "met": board.has_met(today) and not board.cancelled,
+        "today": today,
+        "may_reschedule": to_come and user.has_perm("reviews.reschedule_board", board),
+        "may_cancel": to_come and user.has_perm("reviews.cancel_board", board),
+        "may_record_notes": not board.cancelled
+        and board.has_met(today)
+        and user.has_perm("reviews.record_notes", board),
         "colours": OUTCOME_COLOURS,
         "breadcrumbs": crumbs(),
     }
@@ -97,12 +109,14 @@ def board_add(request):
 
 @require_http_methods(["GET", "POST"])
 def board_edit(request, pk: int):
+    """Change where a board meets, for which group, or who chairs it (rescheduling moves it)."""
     board = get_board(pk)
     require(request, "reviews.change_reviewboard", board)
+    if board.cancelled:
+        messages.error(request, f"The board of {day(board.day)} is cancelled: it is kept as it was")
+        return redirect(board.get_absolute_url())
     initial = {
         "delivery_group": board.delivery_group.slug,
-        "day": board.day,
-        "time": timezone.localtime(board.starts_at).time().replace(second=0, microsecond=0),
         "place": board.place,
         "call_link": board.call_link,
         "chair": board.chair_id,
@@ -111,12 +125,12 @@ def board_edit(request, pk: int):
         request.POST or None,
         groups=_group_choices(request.user),
         initial=initial,
-        scheduled=board.starts_at,
+        with_time=False,
     )
     changed = edit_conflict(request, form, initial)
     if request.method == "POST" and not changed and form.is_valid():
         require(request, "reviews.change_reviewboard", form.cleaned_data["delivery_group"])
-        services.reschedule_board(board, form.cleaned_data, by=request.user)
+        services.change_board(board, form.cleaned_data, by=request.user)
         messages.success(request, f"{board} saved")
         return redirect(board.get_absolute_url())
     context = {

@@ -41,13 +41,15 @@ def item_page(request, pk: int, slug: str):
     own, others = services.assessments_shown_to(item, user)
     decisions = list(
         Decision.objects.filter(item=item)
-        .select_related("decided_by", "corrects")
+        .select_related("decided_by__person", "corrects")
         .prefetch_related("actions__owner")
     )
     corrected = {d.corrects_id for d in decisions if d.corrects_id}
     in_force = next((d for d in decisions if d.pk not in corrected), None)
     today = timezone.localdate()
-    may_record = user.has_perm("reviews.record_outcome", board)
+    # A cancelled board takes no more assessments, outcomes or changes to its agenda.
+    open_board = not board.cancelled
+    may_record = open_board and user.has_perm("reviews.record_outcome", board)
     context = {
         "title": item.service.name,
         "board": board,
@@ -64,12 +66,15 @@ def item_page(request, pk: int, slug: str):
         "colours": OUTCOME_COLOURS,
         "rating_colours": RATING_COLOURS,
         "today": today,
-        "may_assess": not item.decided
+        "may_assess": open_board
+        and not item.decided
         and not (own and own.submitted)
         and services.panel_seat(board, user) is not None,
         "may_record": may_record and not item.decided and board.has_met(today),
         "may_correct": may_record and in_force is not None,
-        "may_change": user.has_perm("reviews.change_reviewboard", board) and not item.decided,
+        "may_change": open_board
+        and user.has_perm("reviews.change_reviewboard", board)
+        and not item.decided,
         "breadcrumbs": crumbs(board_crumb(board)),
     }
     return render(request, "reviews/item.html", context)

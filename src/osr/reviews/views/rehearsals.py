@@ -25,7 +25,9 @@ def _service(request, slug: str, perm: str) -> Service:
 
 def _crumbs(service: Service, *more) -> list[dict]:
     return crumbs(
-        ("Services", "/services"), (service.name, service.get_absolute_url() + "#rehearsals"), *more
+        ("Services", "/services"),
+        (service.name, service.get_absolute_url() + "/operations#rehearsals"),
+        *more,
     )
 
 
@@ -44,7 +46,7 @@ def rehearsal_add(request, slug: str):
     context = {
         "title": f"Record a rehearsal of {service.name}",
         "submit_text": "Record rehearsal",
-        "cancel_url": service.get_absolute_url() + "#rehearsals",
+        "cancel_url": service.get_absolute_url() + "/operations#rehearsals",
         "breadcrumbs": _crumbs(service),
     }
     return form_page(request, "layouts/form.html", context, form)

@@ -1,26 +1,29 @@
-"""``osr demo``: load the demo estate, and in development an account for each role."""
+"""``osr demo``: load the demo estate and its history, and in development an account for each
+role."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from osr.catalogue.demo import create_demo_accounts, load_estate
+from osr.catalogue.demo import load_demo
 from osr.catalogue.models import DeliveryGroup, Service
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo estate of services, groups, teams, suppliers and dependencies. "
+        "Load the demo estate of services, groups, teams, suppliers and dependencies, with "
+        "its history: evidence, review boards, rehearsals, MyIT syncs, changes and guides. "
         "Running it again adds only what is missing. In development (OSR_DEBUG=1) it also "
         "creates a demo account for each role, with a well-known password."
     )
 
     def handle(self, *args, **options):
-        # The demo's people are fictional: emails their changes would trigger
-        # (live-data notices to OSR managers, say) are kept, not sent or printed.
+        # The demo's people are fictional. What its history notifies is recorded in the
+        # outbox as delivered long ago (see demo_history), so nothing waits to be sent;
+        # should anything be sent all the same while it loads, it goes nowhere.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            added = load_estate(today=timezone.localdate())
+            added, accounts = load_demo(today=timezone.localdate(), accounts=settings.DEBUG)
         self.stdout.write(
             f"Demo estate: {Service.objects.count()} services in "
             f"{DeliveryGroup.objects.count()} delivery groups "
@@ -32,7 +35,6 @@ class Command(BaseCommand):
                 "only in development (OSR_DEBUG=1)."
             )
             return
-        accounts = create_demo_accounts()
         rows = [("Role", "Username", "Password", "")]
         rows += [
             (a.role, a.username, a.password, "" if a.created else "(existed already; unchanged)")

@@ -1,4 +1,4 @@
-"""``osr services list`` and ``osr services show``: the catalogue from the command line.
+"""``osr services list|show|confirm-contacts``: the catalogue from the command line.
 
 Filters and the JSON output are the API's own (the services resource's filter
 set and output), so a script gets the same fields from either.
@@ -6,12 +6,16 @@ set and output), so a script gets the same fields from either.
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
 from django.forms import ModelChoiceField
 from django.http import QueryDict
+from django.utils import timezone
 
 from osr.catalogue.choices import Phase
+from osr.catalogue.contacts import confirm_contacts, due_on
 from osr.catalogue.resources import SERVICES
+from osr.core.audit import AttributedCommand
 from osr.core.resources import output_of
 
 # The command-line option that sets each filter, to name it in error messages.
@@ -27,8 +31,8 @@ COLUMNS = (
 )
 
 
-class Command(BaseCommand):
-    help = "List and show services in the catalogue."
+class Command(AttributedCommand):
+    help = "List and show services in the catalogue; confirm a service's contacts."
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -46,12 +50,38 @@ class Command(BaseCommand):
         show = actions.add_parser("show", help="Show one service")
         show.add_argument("slug")
         show.add_argument("--json", action="store_true", help="Print JSON as the API does")
+        confirm = actions.add_parser(
+            "confirm-contacts", help="Confirm a service's owners and contacts are still right"
+        )
+        confirm.add_argument("slug")
+        confirm.add_argument("--by", required=True, help="the username confirming them")
+
+    def acting_user(self, options):
+        username = options.get("by")
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user ‘{username}’")
+        return user
 
     def handle(self, *args, **options):
         if options["action"] == "list":
             self.list_services(options)
+        elif options["action"] == "confirm-contacts":
+            self.confirm(options["slug"], self.acting_user(options))
         else:
             self.show_service(options["slug"], as_json=options["json"])
+
+    def confirm(self, slug: str, user) -> None:
+        service = SERVICES.queryset().filter(slug=slug).first()
+        if service is None:
+            raise CommandError(f"No service with slug {slug!r}")
+        confirm_contacts(service, by=user, today=timezone.localdate())
+        self.stdout.write(
+            f"The contacts of {service.name} are confirmed; next due by "
+            f"{due_on(service):%-d %B %Y}."
+        )
 
     def list_services(self, options) -> None:
         data = QueryDict(mutable=True)

@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         what = parser.add_subparsers(dest="what", required=True, metavar="{csv,graph}")
-        spreadsheet = what.add_parser("csv", help="the catalogue, one row a service")
+        spreadsheet = what.add_parser("csv", help="the whole catalogue, one row a record")
         spreadsheet.add_argument("--output", "-o", help="write to this file instead of printing")
         graph = what.add_parser("graph", help="the dependency graph")
         graph.add_argument("--format", choices=["json", "dot"], default="json")

@@ -27,8 +27,15 @@ class Command(AttributedCommand):
 
     def add_arguments(self, parser):
         sources = parser.add_subparsers(dest="source", required=True, metavar="{backstage,csv}")
-        backstage = sources.add_parser("backstage", help="catalog-info.yaml files")
-        backstage.add_argument("files", nargs="+", metavar="FILE")
+        backstage = sources.add_parser(
+            "backstage", help="catalog-info.yaml files, or directories holding them"
+        )
+        backstage.add_argument("files", nargs="+", metavar="PATH")
+        backstage.add_argument(
+            "--strict",
+            action="store_true",
+            help="refuse kinds and fields OSR does not keep, instead of skipping them",
+        )
         backstage.add_argument(
             "--dry-run", action="store_true", help="show the changes, save nothing"
         )
@@ -44,8 +51,12 @@ class Command(AttributedCommand):
     def handle(self, *args, **options):
         by = acting_user(options.get("by"))
         if options["source"] == "backstage":
-            files = [_read(path) for path in options["files"]]
-            result = services.import_backstage(files, by=by, apply=not options["dry_run"])
+            for path in options["files"]:
+                if not Path(path).exists():
+                    raise CommandError(f"Cannot read {path}: no such file or directory")
+            result = services.import_backstage_paths(
+                options["files"], by=by, apply=not options["dry_run"], strict=options["strict"]
+            )
         else:
             _name, text = _read(options["file"])
             result = services.import_catalogue_csv(text, by=by, apply=options["apply"])
@@ -56,10 +67,20 @@ class Command(AttributedCommand):
             if change.action != "unchanged":
                 self.stdout.write(str(change))
         counts = result.counts()
+        if result.read:
+            self.stdout.write(
+                "Read: " + ", ".join(f"{count} {kind}" for kind, count in result.read.items())
+            )
+        for skipped in result.not_kept:
+            self.stdout.write(f"Skipped {skipped}")
         if result.problems:
             for problem in result.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"Import failed with {len(result.problems)} problems; nothing saved")
+            if result.problems_left_off:
+                self.stderr.write(result.left_off_text())
+            raise CommandError(
+                f"Import failed with {result.problem_count:,} problems; nothing saved"
+            )
         if result.applied:
             self.stdout.write(
                 f"Imported: {counts['create']} created, {counts['update']} updated, "
