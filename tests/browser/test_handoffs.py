@@ -4,10 +4,13 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from osr.catalogue.models import Person, Team
+from osr.core.notifications import schedule
 
 from ..factories import ServiceFactory
+from ..reviews.factories import ActionFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +78,27 @@ def test_evidence_rejected_comes_back_to_the_team(journey, person, users):
     redo = section(page, "Evidence to redo")
     assert "not signed by the SIRO" in redo.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+@WIDTHS
+def test_an_action_coming_due_reaches_its_owner_without_cron(journey, person, users):
+    owner = person("delivery")
+    Person.objects.filter(user=owner).update(email="dana@defra.example")
+    today = timezone.localdate()
+    ActionFactory(
+        service=ServiceFactory(
+            name="Waste tracking", delivery_group=users.own, contacts_confirmed_on=today
+        ),
+        owner=owner.person,
+        description="Write the failover runbook",
+        due_on=today + dt.timedelta(days=3),
+    )
+    # What the task worker's scheduler runs each morning: no cron line involved.
+    schedule.run_daily_jobs(today)
+    (reminder,) = [m for m in mail.outbox if "dana@defra.example" in m.to]
+    assert reminder.subject == "Action for Waste tracking due soon"
+    assert "Write the failover runbook" in reminder.body
+
+    journey.sign_in("delivery")
+    actions = section(journey.page, "Your open actions")
+    assert "Write the failover runbook" in actions.inner_text()
