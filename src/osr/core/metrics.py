@@ -7,6 +7,7 @@ estate are read from the database when scraped; apps register them with
 """
 
 import hmac
+import os
 import time
 from collections.abc import Callable, Iterable
 
@@ -15,7 +16,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseForbidden
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    multiprocess,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import generate_latest
 
@@ -99,4 +106,14 @@ def metrics(request):
         given = request.META.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), expected.encode()):
             return HttpResponseForbidden("A metrics token is required")
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(exposed()), content_type=CONTENT_TYPE_LATEST)
+
+
+def exposed() -> CollectorRegistry:
+    """What /metrics shows: this process's counts, or, under ``osr serve``, every worker's."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    registry.register(EstateCollector())
+    return registry
