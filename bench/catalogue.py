@@ -2,17 +2,18 @@
 
 It generates a large catalogue (50,000 services by default, in several delivery
 groups and teams, with people as owners and a mix of phases, critical and
-live-data flags), then times a page of 50 services through Django's test client,
-in process, so that the figures are OSR's own and not a network's:
+live-data flags), then serves it with gunicorn as in production and times a page
+of 50 services over HTTP, the address an API client calls:
 
 - no filter, the first page and a deep page (page 500, or the last);
 - a phase filter, a delivery group filter and a ``q`` search.
 
 For each it prints p50, p95 and the slowest response in milliseconds, and the
-number of database queries one request runs, beside the number the same request
-runs when the catalogue held only its first 50 services (measured before the
-bulk insert). The targets: p95 under 100 ms
-on SQLite, and the same number of queries whatever the size of the catalogue.
+number of database queries one request runs (counted in process), beside the
+number the same request runs when the catalogue held only its first 50 services
+(measured before the bulk insert). The targets: p95 under 100 ms on SQLite, a
+``q`` search under 30 ms on PostgreSQL (served by its trigram indexes), and the
+same number of queries whatever the size of the catalogue.
 A missed target is printed as a ``TARGET MISSED`` line; the exit status is 0
 either way, as the benchmark reports and does not gate.
 
@@ -39,6 +40,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import httpx
+
+from serving import start_gunicorn, stop
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -46,6 +51,7 @@ PATH = "/api/v1/services"
 PAGE_SIZE = 50
 SMALL = 50  # the catalogue size whose query counts the large one must match
 TARGET_P95_MS = 100.0
+SEARCH_TARGET_P95_MS = 30.0  # a q search on PostgreSQL
 WARM_UP = 10
 
 GROUPS = [
@@ -199,15 +205,18 @@ def query_count(client, params: dict) -> tuple[int, int]:
     return len(captured.captured_queries), response.json()["count"]
 
 
-def timings(client, params: dict, requests: int) -> list[float]:
-    """Milliseconds taken by each of ``requests`` requests, after a warm-up."""
+def timings(http, params: dict, requests: int) -> list[float]:
+    """Milliseconds each of ``requests`` requests over HTTP took, after a warm-up."""
+    query = {"page_size": PAGE_SIZE, **params}
     for _ in range(WARM_UP):
-        get(client, params)
+        http.get(PATH, params=query).raise_for_status()
     taken = []
     for _ in range(requests):
         began = time.perf_counter()
-        get(client, params)
+        response = http.get(PATH, params=query)
         taken.append((time.perf_counter() - began) * 1000)
+        if response.status_code != 200:
+            sys.exit(f"GET {PATH} {params} answered {response.status_code}")
     return taken
 
 
@@ -218,7 +227,8 @@ def p95(values: list[float]) -> float:
 def report(rows: list[tuple], services: int, requests: int, sqlite: bool) -> None:
     """Print the table of results, then the targets that hold or are missed."""
     print(
-        f"\nGET {PATH}?page_size={PAGE_SIZE}, {requests} requests a row after {WARM_UP} warm-up\n"
+        f"\nGET {PATH}?page_size={PAGE_SIZE} over HTTP (gunicorn, 1 worker), {requests} requests "
+        f"a row after {WARM_UP} warm-up\n"
     )
     big, small = f"queries ({services:,})", f"queries ({SMALL})"
     print(
@@ -236,6 +246,11 @@ def report(rows: list[tuple], services: int, requests: int, sqlite: bool) -> Non
             missed.append(
                 f"{'TARGET MISSED' if sqlite else 'Note'}: {label}: p95 {p95_:.1f} ms, "
                 f"not under {TARGET_P95_MS:.0f} ms"
+            )
+        if label.startswith("q=") and not sqlite and p95_ >= SEARCH_TARGET_P95_MS:
+            missed.append(
+                f"TARGET MISSED: {label}: p95 {p95_:.1f} ms, not under "
+                f"{SEARCH_TARGET_P95_MS:.0f} ms on PostgreSQL"
             )
         if queries != small_queries:
             missed.append(
@@ -284,6 +299,7 @@ def run(services: int, requests: int, rng: random.Random, database: str) -> None
 
     # Query counts with a small catalogue first, then grow it to the full size.
     add_services(estate, 0, SMALL, rng)
+    get(client, {})  # a token's first use is recorded once: not part of any request's count
     small = [query_count(client, params)[0] for _, params in scenarios(SMALL, group_slug)]
     began = time.perf_counter()
     add_services(estate, SMALL, services, rng)
@@ -292,12 +308,32 @@ def run(services: int, requests: int, rng: random.Random, database: str) -> None
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # planner statistics, as a long-lived database has
 
-    rows = []
-    for (label, params), small_queries in zip(scenarios(services, group_slug), small, strict=True):
-        queries, matched = query_count(client, params)
-        taken = timings(client, params, requests)
-        rows.append((label, matched, taken, queries, small_queries))
+    token = ApiToken.issue(user)
+    counted = [query_count(client, params) for _, params in scenarios(services, group_slug)]
+    # The server reads the same database: the benchmark's writes must be committed.
+    env = dict(os.environ, DATABASE_URL=database_url(connection.settings_dict))
+    log = Path(os.environ["OSR_DATA_DIR"]) / "gunicorn.log"
+    server, base = start_gunicorn(env, log)
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+            rows = []
+            for (label, params), small_queries, (queries, matched) in zip(
+                scenarios(services, group_slug), small, counted, strict=True
+            ):
+                taken = timings(http, params, requests)
+                rows.append((label, matched, taken, queries, small_queries))
+    finally:
+        stop(server)
     report(rows, services, requests, sqlite=connection.vendor == "sqlite")
+
+
+def database_url(settings: dict) -> str:
+    """The URL of the database the benchmark wrote, for the server to read."""
+    if settings["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings['NAME']}"
+    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
+    return f"postgres://{auth}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import django_filters as filters
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from . import models
+from .search_index import search_services
 from .choices import PHASE_ORDER, ComponentKind, DependencyKind, Hosting, Phase, TeamKind
 
 
@@ -90,6 +91,10 @@ class ServiceFilterSet(SearchFilterSet):
     class Meta:
         model = models.Service
         fields = ["q", "phase", "delivery_group", "critical", "uses_live_data", "sort"]
+
+    def search(self, queryset, name, value):
+        indexed = search_services(queryset, value.strip())
+        return indexed if indexed is not None else super().search(queryset, name, value)
 
 
 class ComponentFilterSet(SearchFilterSet):
