@@ -28,6 +28,7 @@ def estate(users):
         delivery_group=users.own,
     )
     ServiceFactory(name='The "quoted" service', slug="quoted", delivery_group=users.own)
+    ServiceFactory(name="100% renewable_energy", slug="renewable", delivery_group=users.own)
 
 
 def test_finds_text_anywhere_in_name_slug_or_description_in_any_case(estate):
@@ -43,6 +44,9 @@ def test_short_text_and_syntax_are_taken_literally(estate):
     assert found('"quoted"') == {"quoted"}
     assert found("rod AND waste") == set()  # not search syntax: nothing has that text
     assert found("*") == set()
+    assert found("0% r") == {"renewable"}  # a % is a percent sign, not a wildcard
+    assert found("e_e") == {"renewable"}  # and _ an underscore
+    assert found("1%0") == set()
 
 
 def test_the_index_follows_every_change(estate):

@@ -4,8 +4,8 @@ import django_filters as filters
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from . import models
-from .search_index import search_services
 from .choices import PHASE_ORDER, ComponentKind, DependencyKind, Hosting, Phase, TeamKind
+from .search_index import search_services
 
 
 class SortFilter(filters.OrderingFilter):
