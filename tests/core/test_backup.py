@@ -18,7 +18,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from osr.catalogue.models import Person
+from osr.catalogue import search_index
+from osr.catalogue.filters import ServiceFilterSet
+from osr.catalogue.models import Person, Service
 from osr.core.audit import acting_as
 
 from ..factories import PersonFactory, ServiceFactory, TeamFactory
@@ -33,11 +35,18 @@ def run(*args) -> str:
 
 
 def every_row() -> dict[str, list[str]]:
-    """Every row of every table, as the database returns it."""
+    """Every row of every table, as the database returns it.
+
+    SQLite's search index of services is left out: it is built from the services'
+    rows by triggers, and its inner layout depends on the order rows reached it
+    (that it still finds them is checked on its own).
+    """
     rows = {}
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
+            if table.startswith(search_index.FTS_TABLE):
+                continue
             cursor.execute(f"SELECT * FROM {quote(table)}")
             rows[table] = sorted(repr(row) for row in cursor.fetchall())
     return rows
@@ -96,6 +105,7 @@ def test_a_backup_restores_every_row_and_every_file_exactly(estate, uploads, tmp
 
     assert every_row() == rows
     assert every_file(uploads) == files
+    assert ServiceFilterSet(data={"q": "Estate 1"}, queryset=Service.objects.all()).qs.count() == 1
     assert run("audit", "verify").startswith("Audit trail intact")
     # OSR carries on writing after a restore, audited and sealed.
     with acting_as(None):
