@@ -9,6 +9,7 @@ _.forced
 _.key_hash
 _.last_used
 _.last_sign_in
+_.revoked_by  # an API token's, shown in the admin
 _.log_entry
 _.created_by
 _.raised_at
@@ -91,6 +92,7 @@ _.removed
 _.ready_for_next_phase
 _.pdf_url
 _.last_delivery_at
+_.secret_changed_at
 _.requested_at
 _.queued_at
 _.started_at
@@ -126,6 +128,7 @@ _.label_from_instance  # a ModelChoiceField's option label
 _.uploads
 _.redirect_authenticated_user
 _.form_invalid
+_.access  # the API token form's field, read from cleaned_data by name
 _.is_staff
 _._dont_enforce_csrf_checks
 _.permission_denied  # handler403/404/500 in osr/urls.py
@@ -204,6 +207,7 @@ _.requests_with_cookie
 _.send_expiry_warnings
 _.send_digests
 _.sweep_outbox
+_.anchor_daily
 _.BOARD_SCHEDULED
 _.OUTCOME_RECORDED
 _.ACTION_DUE
@@ -232,3 +236,20 @@ _.__class__
 _.send_contact_reminders
 _.regex
 _.to_url
+
+# Gunicorn's settings and hooks, read by gunicorn from osr.core.serving.
+_.child_exit
+_.max_requests
+_.max_requests_jitter
+_.accesslog
+
+# Pydantic's model configuration and ninja's operation hook, overridden in osr.core.api_contract.
+_.model_config
+_._get_values
+
+# The services' search index: the migration runs create/drop; Django calls a lookup's hooks.
+_.drop
+_.ContainsAnyCase
+_.lookup_name
+_.get_db_prep_lookup
+_.as_sql

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from osr.catalogue.models import DeliveryGroup, Person
 from osr.core.models import ApiToken
@@ -26,6 +27,13 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def audit_anchor_file(settings, tmp_path):
+    """Each test anchors the audit chain in a file of its own, never in the data directory."""
+    settings.OSR_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.jsonl")
+    return tmp_path / "audit-anchors.jsonl"
 
 
 @dataclass
@@ -91,6 +99,9 @@ class ApiClient:
         self.headers = {}
         if user is not None:
             self.headers["Authorization"] = f"Bearer {ApiToken.issue(user)}"
+            # As if just used: a token's use is recorded at most once a minute, and a test
+            # counting a request's queries counts the request's own, not that record.
+            ApiToken.objects.filter(user=user).update(last_used=timezone.now())
 
     def _call(self, method: str, path: str, json=None, headers=None, **params):
         kwargs = {"headers": {**self.headers, **(headers or {})}}

@@ -55,6 +55,12 @@ if not SECRET_KEY:
         )
     # Development only: a key that is useless anywhere else.
     SECRET_KEY = "osr-development-only-not-secret"
+elif not DEBUG and len(SECRET_KEY) < 50:
+    # A short key can be guessed, and with it every session and CSRF token forged.
+    raise ImproperlyConfigured(
+        f"OSR_SECRET_KEY is {len(SECRET_KEY)} characters long; it needs at least 50 random "
+        'characters (make one with: python -c "import secrets; print(secrets.token_urlsafe(64))").'
+    )
 
 ALLOWED_HOSTS = env_list("OSR_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("OSR_CSRF_TRUSTED_ORIGINS")
@@ -93,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "osr.core.middleware.RequestIdMiddleware",
+    # Every error answer under /api/ is JSON, whatever inside produced it.
+    "osr.core.api_errors.ApiErrorsMiddleware",
     "osr.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -241,7 +249,11 @@ OSR_DAILY_JOBS = [
     "osr.catalogue.contacts.send_contact_reminders",
     "osr.core.notifications.digest.send_digests",
     "osr.core.notifications.delivery.sweep_outbox",
+    "osr.core.auditanchor.anchor_daily",
 ]
+# Where ``osr audit anchor`` appends the audit chain's head; back it up away from the
+# database (see docs/production.md).
+OSR_AUDIT_ANCHOR_FILE = env_str("OSR_AUDIT_ANCHOR_FILE") or str(DATA_DIR / "audit-anchors.jsonl")
 OSR_BASE_URL = env_str("OSR_BASE_URL", "http://localhost:8000").rstrip("/")
 
 # The readiness policy; the default Defra policy ships with OSR.
@@ -265,6 +277,7 @@ OSR_TRUSTED_PROXIES = int(env_str("OSR_TRUSTED_PROXIES", "1" if OSR_BEHIND_TLS_P
 # document. One process: its own memory. Several processes: Redis, so that
 # every process counts the same failures.
 OSR_REDIS_URL = env_str("OSR_REDIS_URL")
+CACHES: dict[str, dict[str, object]]
 if OSR_REDIS_URL:
     CACHES = {
         "default": {
@@ -275,15 +288,28 @@ if OSR_REDIS_URL:
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "osr"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "osr",
+            # Room for the sign-in counts of a guessing attack spread over many
+            # addresses: past the default 300 entries, counts would be culled.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
     }
 
 # Sign-in. Local accounts (username and password) are for development and
 # break-glass administration; OSR_LOCAL_SIGN_IN=0 switches them off.
 OSR_LOCAL_SIGN_IN = env_bool("OSR_LOCAL_SIGN_IN", True)
+# Local sign-in beside Entra ID fails the deployment check unless this says it is meant.
+OSR_ALLOW_LOCAL_SIGN_IN_WITH_ENTRA = env_bool("OSR_ALLOW_LOCAL_SIGN_IN_WITH_ENTRA")
+# The limits on failed password sign-ins (osr.core.ratelimit): per account from one
+# address, per address, and a ceiling per account that slows rather than locks.
 OSR_SIGN_IN_MAX_FAILURES = int(env_str("OSR_SIGN_IN_MAX_FAILURES", "5"))
 OSR_SIGN_IN_MAX_FAILURES_PER_ADDRESS = int(env_str("OSR_SIGN_IN_MAX_FAILURES_PER_ADDRESS", "20"))
 OSR_SIGN_IN_WINDOW_SECONDS = int(env_str("OSR_SIGN_IN_WINDOW_SECONDS", str(15 * 60)))
+OSR_SIGN_IN_ACCOUNT_CEILING = int(env_str("OSR_SIGN_IN_ACCOUNT_CEILING", "10"))
+OSR_SIGN_IN_SLOWED_PER_MINUTE = int(env_str("OSR_SIGN_IN_SLOWED_PER_MINUTE", "3"))
+OSR_SIGN_IN_KNOWN_ADDRESS_DAYS = int(env_str("OSR_SIGN_IN_KNOWN_ADDRESS_DAYS", "30"))
 
 # Microsoft Entra ID (OpenID Connect), on when a client id and a tenant (or an
 # authority) are set. Endpoints come from the authority's discovery document.
@@ -359,6 +385,15 @@ OSR_MYIT_CLIENT_SECRET = env_str("OSR_MYIT_CLIENT_SECRET")
 OSR_MYIT_TIMEOUT_SECONDS = float(env_str("OSR_MYIT_TIMEOUT_SECONDS", "30"))
 OSR_MYIT_MAX_ATTEMPTS = int(env_str("OSR_MYIT_MAX_ATTEMPTS", "5"))
 OSR_MYIT_MAPPING_FILE = env_str("OSR_MYIT_MAPPING_FILE")
+
+# Webhooks from code hosts (osr.devtools.signing). Fernet keys, comma-separated,
+# the newest first, that encrypt the secrets GitHub signs with; independent of
+# OSR_SECRET_KEY. A rotated-away secret is still accepted for the grace period.
+OSR_WEBHOOK_KEYS = env_list("OSR_WEBHOOK_KEYS") or (
+    # Development only: "osr-development-only-not-secret-", useless anywhere else.
+    ["b3NyLWRldmVsb3BtZW50LW9ubHktbm90LXNlY3JldC0="] if DEBUG else []
+)
+OSR_WEBHOOK_SECRET_GRACE_HOURS = int(env_str("OSR_WEBHOOK_SECRET_GRACE_HOURS", "24"))
 
 # The function specialisms of review board panel members (comma-separated).
 OSR_REVIEW_SPECIALISMS = env_list(

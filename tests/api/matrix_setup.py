@@ -367,6 +367,15 @@ def unlink_code_host(estate: Estate, group) -> Write:
     return Write("delete", path, None, _gone(integration))
 
 
+def rotate_code_host_secret(estate: Estate, group) -> Write:
+    integration, _ = devtools_services.create_integration(
+        _service(group), host="github", name="target", component=None, by=None
+    )
+    path = f"/api/v1/services/target/integrations/{integration.public_id}/secret"
+    rotated = _exists(Integration, pk=integration.pk, previous_secret_until__isnull=False)
+    return Write("post", path, {}, rotated)
+
+
 def set_change_model(estate: Estate, group) -> Write:
     service = _service(group)
     return Write(
@@ -454,6 +463,7 @@ WRITES: dict[str, Callable[[Estate, object], Write]] = {
     "POST /services/{slug}/myit/sync": sync_to_myit,
     "POST /services/{slug}/integrations": link_code_host,
     "DELETE /services/{slug}/integrations/{integration_id}": unlink_code_host,
+    "POST /services/{slug}/integrations/{integration_id}/secret": rotate_code_host_secret,
     "PUT /services/{slug}/change-model": set_change_model,
     "PATCH /services/{slug}/operations-profile": change_profile,
     "POST /services/{slug}/operations-guide/versions": generate_guide,

@@ -105,6 +105,8 @@ TABLE: dict[tuple[str, str], set[str]] = {
     ("POST /services/{slug}/integrations", "other"): OTHER_PEOPLE,
     ("DELETE /services/{slug}/integrations/{integration_id}", "own"): OWN_PEOPLE,
     ("DELETE /services/{slug}/integrations/{integration_id}", "other"): OTHER_PEOPLE,
+    ("POST /services/{slug}/integrations/{integration_id}/secret", "own"): OWN_PEOPLE,
+    ("POST /services/{slug}/integrations/{integration_id}/secret", "other"): OTHER_PEOPLE,
     ("PUT /services/{slug}/change-model", "own"): OWN_PEOPLE,
     ("PUT /services/{slug}/change-model", "other"): OTHER_PEOPLE,
     ("PATCH /services/{slug}/operations-profile", "own"): OWN_PEOPLE,

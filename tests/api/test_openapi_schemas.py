@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from osr.api import api
+from osr.core.api_contract import operations as api_operations
 
 # Ninja's own wrappers of an operation's parameters and answers: never in the document.
 NINJA_WRAPPERS = {"NinjaResponseSchema", "PathParams", "QueryParams", "BodyParams"}
@@ -47,9 +48,7 @@ def reachable() -> dict[str, set[type[BaseModel]]]:
 
 
 def operations():
-    for _prefix, router in api._routers:
-        for path_view in router.path_operations.values():
-            yield from path_view.operations
+    return api_operations(api)
 
 
 def schema_fields(model: type[BaseModel]) -> list[set[str]]:

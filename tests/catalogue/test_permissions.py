@@ -31,7 +31,8 @@ ROLES = ["viewer", "delivery", "osr_manager", "live_services_manager", "admin", 
 
 # The roles who may do each write. "own" is the group the delivery member and the
 # two managers work in; the outsider is a delivery member of "other". Shared
-# reference data (people, suppliers, contracts, external systems) belongs to no group.
+# reference data (suppliers, contracts, external systems) belongs to no group; a
+# person belongs to the groups that name them (see ``person_named``).
 OWN_PEOPLE = {"delivery", "osr_manager", "live_services_manager", "admin"}
 OWN_MANAGERS = {"osr_manager", "live_services_manager", "admin"}
 OTHER_PEOPLE = {"outsider", "admin"}
@@ -70,7 +71,17 @@ TABLE: dict[tuple[str, str, str], set[str]] = {
     ("delivery-group", "delete", "own"): ADMIN_ONLY,
     ("delivery-group", "delete", "other"): ADMIN_ONLY,
     ("person", "create", "-"): OWN_MANAGERS,
-    ("person", "update", "-"): OWN_MANAGERS,
+    # A person without an account, by where the catalogue names them: a manager
+    # edits only their own groups' people.
+    ("person", "update", "own-member"): OWN_MANAGERS,
+    ("person", "update", "own-team"): OWN_MANAGERS,
+    ("person", "update", "own-service"): OWN_MANAGERS,
+    ("person", "update", "other"): ADMIN_ONLY,
+    ("person", "update", "nowhere"): ADMIN_ONLY,
+    # A person who signs in: only they and an administrator change their record.
+    ("person", "update", "account-own"): ADMIN_ONLY,
+    ("person", "update", "account-other"): ADMIN_ONLY,
+    ("person", "update", "self"): set(ROLES),
     ("person", "delete", "-"): ADMIN_ONLY,
     ("supplier", "create", "-"): OWN_MANAGERS,
     ("supplier", "update", "-"): OWN_MANAGERS,
@@ -116,8 +127,36 @@ def _changed(obj, field: str, value) -> Callable[[], bool]:
     return lambda: getattr(type(obj).objects.get(pk=obj.pk), field) == value
 
 
-def write_for(kind: str, action: str, scope: str, users) -> Write:
+def person_named(scope: str, users, role: str):
+    """The person a people-update cell edits: named by the catalogue where ``scope`` says."""
+    if scope == "self":
+        return users.by_role(role).person
+    if scope.startswith("account-"):
+        group = users.own if scope == "account-own" else users.other
+        return make_user("colleague", "delivery", member_of=[group]).person
+    person = PersonFactory()
+    if scope == "own-member":
+        users.own.members.add(person)
+    elif scope == "own-team":
+        TeamFactory(delivery_group=users.own).members.add(person)
+    elif scope == "own-service":
+        ServiceFactory(delivery_group=users.own, data_owner=person)
+    elif scope == "other":
+        ServiceFactory(delivery_group=users.other, service_owner=person)
+        users.other.members.add(person)
+    return person
+
+
+def write_for(kind: str, action: str, scope: str, users, role: str = "") -> Write:
     """Set up what the write needs and describe it."""
+    if kind == "person" and action == "update":
+        person = person_named(scope, users, role)
+        return Write(
+            "patch",
+            f"/api/v1/people/{person.pk}",
+            {"email": "changed@defra.example"},
+            _changed(person, "email", "changed@defra.example"),
+        )
     group = _group(users, scope)
     if kind == "service":
         if action == "create":
@@ -245,7 +284,7 @@ def write_for(kind: str, action: str, scope: str, users) -> Write:
 
 @pytest.mark.parametrize("kind, action, scope, role, allowed", CELLS)
 def test_role_may_or_may_not_write(api, users, kind, action, scope, role, allowed):
-    write = write_for(kind, action, scope, users)
+    write = write_for(kind, action, scope, users, role)
     client = api(role)
     call = getattr(client, write.method)
     response = call(write.path, write.body) if write.body is not None else call(write.path)

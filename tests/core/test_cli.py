@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from osr.catalogue.models import DeliveryGroup, Person
-from osr.core.models import ApiToken
+from osr.core.models import ApiToken, hash_token
 
 from ..factories import DeliveryGroupFactory, PersonFactory, ServiceFactory, UserFactory
 
@@ -145,7 +145,9 @@ def test_token_create_prints_a_token_that_signs_in_to_the_api(db):
     out = run("token", "create", "reader")
     token = out.strip()
     assert out == token + "\n"
-    assert ApiToken.user_for(token) == User.objects.get(username="reader")
+    assert ApiToken.objects.get(key_hash=hash_token(token)).user == User.objects.get(
+        username="reader"
+    )
     response = Client().get("/api/v1/services", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.content
 

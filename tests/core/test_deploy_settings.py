@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +45,8 @@ def production(tmp_path, **more) -> dict[str, str]:
         "OSR_OIDC_GROUP_ROLES": "g-staff=viewer,g-managers=osr_manager,g-admins=admin",
         "OSR_OIDC_GROUP_DELIVERY_GROUPS": "g-farming=farming",
         "OSR_REDIS_URL": "redis://redis.internal:6379/0",
+        "OSR_METRICS_TOKEN": secrets.token_urlsafe(32),
+        "OSR_WEBHOOK_KEYS": Fernet.generate_key().decode(),
     }
     env.update(more)
     return env
@@ -84,6 +87,49 @@ def test_osr_refuses_to_start_without_a_secret_key(tmp_path):
         "osr: OSR_SECRET_KEY is not set. Set it (or OSR_SECRET_KEY_FILE), "
         "or set OSR_DEBUG=1 for development."
     ]
+
+
+def test_osr_refuses_to_start_with_a_short_secret_key(tmp_path):
+    env = production(tmp_path, OSR_SECRET_KEY="x" * 49)
+    result = run(["-m", "osr.cli", "check"], env, tmp_path)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("osr: OSR_SECRET_KEY is 49 characters long; it needs at least 50")
+
+
+def test_a_secret_key_of_fifty_characters_is_enough(tmp_path):
+    result = run(
+        ["-m", "osr.cli", "check"], production(tmp_path, OSR_SECRET_KEY="k" * 50), tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("hosts", ["*", "osr.defra.gov.uk,*"])
+def test_deployment_checks_fail_on_a_wildcard_host(tmp_path, hosts):
+    result = run(CHECK_DEPLOY, production(tmp_path, OSR_ALLOWED_HOSTS=hosts), tmp_path)
+    assert result.returncode != 0
+    assert "osr.E010" in result.stderr
+
+
+def test_deployment_checks_fail_on_metrics_without_a_token(tmp_path):
+    env = production(tmp_path)
+    del env["OSR_METRICS_TOKEN"]
+    result = run(CHECK_DEPLOY[:-2], env, tmp_path)  # errors fail even at the default level
+    assert result.returncode != 0
+    assert "osr.E011" in result.stderr and "/metrics" in result.stderr
+
+
+def test_deployment_checks_fail_on_local_sign_in_beside_entra_id(tmp_path):
+    result = run(CHECK_DEPLOY, production(tmp_path, OSR_LOCAL_SIGN_IN="1"), tmp_path)
+    assert result.returncode != 0
+    assert "osr.E012" in result.stderr and "OSR_ALLOW_LOCAL_SIGN_IN_WITH_ENTRA" in result.stderr
+
+
+def test_local_sign_in_beside_entra_id_passes_when_meant(tmp_path):
+    env = production(tmp_path, OSR_LOCAL_SIGN_IN="1", OSR_ALLOW_LOCAL_SIGN_IN_WITH_ENTRA="1")
+    result = run(CHECK_DEPLOY, env, tmp_path)
+    assert result.returncode == 0, result.stderr + result.stdout
 
 
 def test_osr_refuses_to_start_with_a_client_id_but_no_client_secret(tmp_path):

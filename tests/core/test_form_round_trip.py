@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from osr.catalogue.demo import load_estate
 from osr.catalogue.models import DeliveryGroup, Service
+from osr.core.models import ApiToken
 from osr.core.roles import assign_role
 from osr.devtools.models import ChangeModel, ChangeRequest, Integration
 from osr.guides.models import GuideExport, OperationsProfile
@@ -96,7 +97,7 @@ def difference(before: dict, after: dict) -> list[str]:
 
 @pytest.fixture
 def estate(db):
-    """The demo estate, with a board, a rehearsal, an action and an operations profile."""
+    """The demo estate, with a board, a rehearsal, an action, an operations profile and a token."""
     today = timezone.localdate()
     load_estate(today=today)
     service = Service.objects.filter(phase="live").order_by("slug").first()
@@ -133,6 +134,7 @@ def estate(db):
         status="failed",
     )
     ChangeModel.objects.create(service=service)
+    ApiToken.issue(UserFactory(username="deployments"), name="Deployments")
     return service
 
 

@@ -22,9 +22,11 @@ def settings_form(client):
     return form
 
 
-def test_the_header_links_to_the_persons_notification_settings(page):
-    html = page("delivery").get("/readiness").content.decode()
-    assert f'href="{PAGE}"' in html and "your notification settings" in html
+def test_the_header_links_to_the_persons_account_and_it_to_notification_settings(page):
+    client = page("delivery")
+    html = client.get("/readiness").content.decode()
+    assert 'href="/account"' in html and "your account" in html
+    assert f'href="{PAGE}"' in client.get("/account").content.decode()
 
 
 def test_every_kind_starts_as_it_happens_and_the_page_saves_as_rendered(page, users):

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -49,11 +50,102 @@ def test_five_failures_block_the_username_even_with_the_right_password(viewer):
     assert SESSION_KEY not in client.session
 
 
-def test_the_username_stays_blocked_from_another_address(viewer):
+def test_a_strangers_failures_do_not_stop_the_owner_signing_in_elsewhere(viewer):
+    """The limit is on the account and address together: a stranger cannot lock anyone out."""
     for _ in range(5):
         attempt("viewer", "wrong", address="192.0.2.10")
-    assert attempt("viewer", PASSWORD, address="198.51.100.7")[1].status_code == 429
-    assert attempt("VIEWER ", "wrong", address="198.51.100.7")[1].status_code == 429
+    assert attempt("VIEWER ", PASSWORD, address="192.0.2.10")[1].status_code == 429
+    assert attempt("viewer", PASSWORD, address="198.51.100.7")[1].status_code == 302
+
+
+def test_an_administrator_cannot_be_locked_out_by_a_stranger(users):
+    users.admin.set_password(PASSWORD)
+    users.admin.save()
+    for _ in range(10):
+        attempt("admin", "wrong", address="192.0.2.66")
+    assert attempt("admin", PASSWORD, address="198.51.100.7")[1].status_code == 302
+
+
+def distributed_failures(username: str, count: int) -> None:
+    """Wrong passwords for one account, one from each of ``count`` addresses."""
+    for n in range(count):
+        assert attempt(username, "wrong", address=f"203.0.113.{n + 1}")[1].status_code == 422
+
+
+class Clock:
+    """time.time() standing still at the start of a minute until moved on."""
+
+    def __init__(self):
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(time, "time", clock)
+    return clock
+
+
+def test_the_per_account_ceiling_slows_a_distributed_guesser(viewer, settings, clock):
+    settings.OSR_SIGN_IN_ACCOUNT_CEILING = 10
+    settings.OSR_SIGN_IN_SLOWED_PER_MINUTE = 3
+    distributed_failures("viewer", 10)
+    # Past the ceiling, from addresses the account never signed in from: three a minute.
+    for n in range(3):
+        assert attempt("viewer", "wrong", address=f"198.18.0.{n + 1}")[1].status_code == 422
+    _, response = attempt("viewer", PASSWORD, address="198.18.0.9")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    # Slowed, not locked: the next minute takes attempts again.
+    clock.now += 60
+    assert attempt("viewer", PASSWORD, address="198.18.0.9")[1].status_code == 302
+
+
+def test_the_owner_is_not_slowed_from_an_address_they_signed_in_from(viewer, settings, clock):
+    settings.OSR_SIGN_IN_ACCOUNT_CEILING = 10
+    settings.OSR_SIGN_IN_SLOWED_PER_MINUTE = 1
+    assert attempt("viewer", PASSWORD, address="198.51.100.7")[1].status_code == 302
+    distributed_failures("viewer", 10)
+    assert attempt("viewer", "wrong", address="198.18.0.1")[1].status_code == 422
+    assert attempt("viewer", PASSWORD, address="198.18.0.2")[1].status_code == 429
+    assert attempt("viewer", PASSWORD, address="198.51.100.7")[1].status_code == 302
+
+
+def test_an_administrator_unlocks_an_account_from_the_command_line(viewer, settings, clock, capsys):
+    settings.OSR_SIGN_IN_ACCOUNT_CEILING = 10
+    settings.OSR_SIGN_IN_SLOWED_PER_MINUTE = 1
+    for _ in range(5):
+        attempt("viewer", "wrong")
+    distributed_failures("viewer", 5)  # ten in all: the account is slowed
+    attempt("viewer", "wrong", address="198.18.0.1")
+    assert attempt("viewer", PASSWORD)[1].status_code == 429
+    assert attempt("viewer", PASSWORD, address="198.18.0.2")[1].status_code == 429
+
+    call_command("users", "unlock", "viewer")
+
+    assert "viewer" in capsys.readouterr().out
+    assert attempt("viewer", PASSWORD, address="198.18.0.2")[1].status_code == 302
+    assert attempt("viewer", PASSWORD)[1].status_code == 302
+
+
+def test_unlocking_an_unknown_account_is_an_error(db):
+    with pytest.raises(CommandError, match="nobody"):
+        call_command("users", "unlock", "nobody")
+
+
+def test_an_administrator_unlocks_an_account_from_the_admin(viewer, page):
+    for _ in range(5):
+        attempt("viewer", "wrong")
+    assert attempt("viewer", PASSWORD)[1].status_code == 429
+    response = page("admin").post(
+        "/admin/auth/user/",
+        {"action": "lift_sign_in_limits", "_selected_action": [viewer.pk]},
+    )
+    assert response.status_code == 302
+    assert attempt("viewer", PASSWORD)[1].status_code == 302
 
 
 def test_failures_from_one_address_block_it_for_every_username(users, settings):

@@ -98,24 +98,39 @@ GITLAB_DEPLOYMENT = {
 
 
 def azure_deployment(event_id: str | None = None, status: str = "succeeded") -> dict:
+    """A "Release deployment completed" service hook event, as Azure DevOps documents it."""
     return {
+        "subscriptionId": "00ca946b-2fe9-4f2a-ae2f-40d5c48001bc",
+        "notificationId": 3,
         "id": event_id or str(uuid.uuid4()),
         "eventType": "ms.vss-release.deployment-completed-event",
         "publisherId": "rm",
         "message": {"text": "Deployment of release Release-7 on environment Production Succeeded."},
         "resource": {
             "environment": {
+                "id": 5,
+                "releaseId": 7,
                 "name": "Production",
                 "status": status,
                 "release": {
+                    "id": 7,
                     "name": "Release-7",
                     "_links": {
                         "web": {"href": "https://dev.azure.com/defra/waste/_release?releaseId=7"}
                     },
                 },
             },
-            "project": {"name": "waste"},
+            "deployment": {
+                "id": 117,
+                "attempt": 1,
+                "reason": "automated",
+                "deploymentStatus": status,
+                "release": {"id": 7, "name": "Release-7"},
+                "releaseEnvironment": {"id": 5, "name": "Production"},
+            },
+            "project": {"id": "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c", "name": "waste"},
         },
+        "resourceVersion": "3.0-preview.1",
     }
 
 

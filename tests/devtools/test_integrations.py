@@ -2,7 +2,7 @@
 
 import pytest
 
-from osr.devtools import services
+from osr.devtools import services, signing
 from osr.devtools.choices import ChangeStatus
 from osr.devtools.models import ChangeModel, ChangeRequest, Integration
 
@@ -27,8 +27,8 @@ def test_linking_a_code_host_shows_its_secret_once_and_never_stores_it(page, was
     assert created.status_code == 201
     assert created["Cache-Control"] == "no-store"
     integration = Integration.objects.get()
-    secret = integration.secret()
-    assert f'<code id="webhook-secret">{secret}</code>' in created.content.decode()
+    secret = created.content.decode().split('<code id="webhook-secret">')[1].split("</code>")[0]
+    assert signing.matches(integration.stored_secret, secret)
     assert f"http://testserver/hooks/github/{integration.public_id}" in created.content.decode()
     assert secret not in stored_values(integration)
     listed = client.get("/services/waste-tracking/integrations").content.decode()
@@ -135,7 +135,7 @@ def test_api_links_lists_and_unlinks_code_hosts(api, waste):
     assert created.status_code == 201, created.json()
     body = created.json()
     integration = Integration.objects.get()
-    assert body["secret"] == integration.secret()
+    assert signing.matches(integration.stored_secret, body["secret"])
     assert body["hook_url"].endswith(f"/hooks/gitlab/{integration.public_id}")
 
     listed = api("viewer").get("/api/v1/services/waste-tracking/integrations").json()["results"]
@@ -180,11 +180,12 @@ def test_cli_links_a_code_host_printing_its_secret_once_and_shows_changes(waste,
     call_command("devtools", "link", "waste-tracking", "--host", "gitlab", "--name", "waste")
     out = capsys.readouterr().out
     integration = Integration.objects.get()
-    assert integration.secret() in out and integration.hook_path in out
+    secret = out.split("Secret (shown only this once): ")[1].split()[0]
+    assert signing.matches(integration.stored_secret, secret) and integration.hook_path in out
 
     call_command("devtools", "show", "waste-tracking")
     shown = capsys.readouterr().out
-    assert integration.hook_path in shown and integration.secret() not in shown
+    assert integration.hook_path in shown and secret not in shown
     with pytest.raises(CommandError, match="has no component"):
         call_command(
             "devtools",

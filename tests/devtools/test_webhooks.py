@@ -137,6 +137,7 @@ def test_published_github_release_raises_a_change_linking_to_the_release(hook, l
     payload = {
         "action": "published",
         "release": {
+            "id": 102030,
             "tag_name": "v2.0.0",
             "name": "Waste 2",
             "html_url": "https://github.com/DEFRA/waste-tracking/releases/tag/v2.0.0",

@@ -2,7 +2,9 @@
 
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import StrictBool
 
+from osr.core.api_contract import Input
 from osr.core.api_crud import crud_router, get_object, output_of
 from osr.core.shortcuts import require
 
@@ -12,10 +14,10 @@ from .models import Service
 from .resources import ALL, SERVICES
 
 
-class PhaseIn(Schema):
+class PhaseIn(Input):
     phase: str
     reason: str = ""
-    force: bool = False
+    force: StrictBool = False
 
 
 class PhaseMoveBlockerOut(Schema):

@@ -5,10 +5,11 @@ For ``add_*`` permissions the object is the delivery group the new thing belongs
 """
 
 import rules
+from django.db.models import Q
 
 from osr.core.roles import ADMIN, DELIVERY, LIVE_SERVICES_MANAGER, OSR_MANAGER, roles_of
 
-from .models import DeliveryGroup
+from .models import DeliveryGroup, Person, Service, Team
 
 
 def group_ids_of(user) -> frozenset[int]:
@@ -121,6 +122,53 @@ def manages_group_of(user, obj) -> bool:
     return is_manager(user) and edits_group_of(user, obj)
 
 
+def person_group_ids(person: Person, among: frozenset[int]) -> frozenset[int]:
+    """Which of the delivery groups ``among`` the catalogue names the person in.
+
+    A group's people are its members, its teams' members, its managers, and the
+    owners, product managers and data owners of its services. One query.
+    """
+    if not among or person.pk is None:
+        return frozenset()
+    in_teams = Team.members.through.objects.filter(person_id=person.pk).values(
+        "team__delivery_group_id"
+    )
+    on_services = Service.objects.filter(
+        Q(service_owner_id=person.pk) | Q(product_manager_id=person.pk) | Q(data_owner_id=person.pk)
+    ).values("delivery_group_id")
+    found = DeliveryGroup.objects.filter(id__in=among).filter(
+        Q(members__id=person.pk)
+        | Q(osr_manager_id=person.pk)
+        | Q(live_services_manager_id=person.pk)
+        | Q(id__in=in_teams)
+        | Q(id__in=on_services)
+    )
+    return frozenset(found.values_list("id", flat=True).distinct())
+
+
+@rules.predicate
+def is_own_person(user, person) -> bool:
+    """The person record is the user's own."""
+    return person is not None and user.is_authenticated and person.user_id == user.pk
+
+
+@rules.predicate
+def manages_person(user, person) -> bool:
+    """A manager's right over a person: one of their groups' people, without an account.
+
+    Someone who signs in keeps their own record (and Entra ID keeps it up to date):
+    a manager who could change their email could redirect their notifications.
+    Without an object the question is whether the user manages any group at all.
+    """
+    if not is_manager(user):
+        return False
+    if person is None:
+        return bool(group_ids_of(user))
+    if person.user_id is not None:
+        return False
+    return bool(person_group_ids(person, group_ids_of(user)))
+
+
 for model in [
     "service",
     "component",
@@ -149,10 +197,17 @@ rules.add_perm("catalogue.change_team", is_admin | manages_group_of)
 rules.add_perm("catalogue.delete_team", is_admin | manages_group_of)
 
 # Shared reference data: managers of any group keep it up to date.
-for model in ["person", "supplier", "contract", "externalsystem"]:
+for model in ["supplier", "contract", "externalsystem"]:
     rules.add_perm(f"catalogue.add_{model}", is_admin | is_manager)
     rules.add_perm(f"catalogue.change_{model}", is_admin | is_manager)
     rules.add_perm(f"catalogue.delete_{model}", is_admin)
+
+# People: any manager records a new contact; a record is changed by its own person,
+# by a manager of a group that names them (while they have no account), or by an
+# administrator. Choosing a person on a service or group is not editing them.
+rules.add_perm("catalogue.add_person", is_admin | is_manager)
+rules.add_perm("catalogue.change_person", is_admin | is_own_person | manages_person)
+rules.add_perm("catalogue.delete_person", is_admin)
 
 # Delivery groups, and who manages them, are an administrator's decision.
 rules.add_perm("catalogue.add_deliverygroup", is_admin)

@@ -1,7 +1,10 @@
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
+from . import ratelimit
 from .models import (
     ApiToken,
     AuditSeal,
@@ -14,8 +17,9 @@ from .models import (
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "user", "created", "last_used"]
-    readonly_fields = ["key_hash", "prefix", "created", "last_used"]
+    list_display = ["name", "prefix", "user", "read_only", "created", "last_used", "expires_on"]
+    list_filter = ["read_only"]
+    readonly_fields = ["key_hash", "prefix", "created", "last_used", "revoked_at", "revoked_by"]
 
 
 @admin.register(ExternalIdentity)
@@ -72,3 +76,22 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 class DailyRunAdmin(admin.ModelAdmin):
     list_display = ["day", "job", "finished_at"]
     readonly_fields = ["job", "day", "finished_at", "result"]
+
+
+# Users keep Django's admin, with an action to lift the sign-in limits of the chosen.
+admin.site.unregister(get_user_model())
+
+
+@admin.action(description="Lift the sign-in limits of the selected users")
+def lift_sign_in_limits(modeladmin, request, queryset):
+    names = [user.get_username() for user in queryset]
+    for name in names:
+        ratelimit.lift_limits(name)
+    modeladmin.message_user(
+        request, f"Sign-in limits lifted for {', '.join(names)}", messages.SUCCESS
+    )
+
+
+@admin.register(get_user_model())
+class OsrUserAdmin(UserAdmin):
+    actions = [lift_sign_in_limits]

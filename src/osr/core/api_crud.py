@@ -9,8 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponse
-from ninja import Header, Router, Schema, Status
+from ninja import Header, Router, Status
 
+from .api_contract import ErrorOut
 from .concurrency import check_if_match, etag_of
 from .paging import Shown, paginated
 from .refusals import ALL, Conflicting, invalid
@@ -40,10 +41,6 @@ def validated_form(resource: Resource, data: dict[str, Any], instance: Model | N
             {ALL: [f"This {resource.singular} is already recorded"]}, detail=ALREADY_EXISTS
         )
     return form
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def get_object(resource: Resource, key: str | int, *, lock: bool = False) -> Model:
@@ -88,6 +85,7 @@ def crud_router(resource: Resource) -> Router:
         operation_id=f"create_{resource.model_name}",
     )
     def create_object(request, response: HttpResponse, body: In):  # type: ignore[valid-type]
+        require(request, resource.perm("add"))  # anywhere at all: before reading the body
         raw = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
         require(request, resource.perm("add"), resource.owner_for_new(raw))
         form = validated_form(resource, defaults_of(resource) | raw)
@@ -121,8 +119,9 @@ def crud_router(resource: Resource) -> Router:
         with transaction.atomic():
             obj = get_object(resource, key, lock=True)
             require(request, resource.perm("change"), obj)
-            check_if_match(if_match, etag_of(output_of(resource, obj)))
+            # The body is refused before the version: fix the request, then read the object.
             changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+            check_if_match(if_match, etag_of(output_of(resource, obj)))
             form = validated_form(resource, form_data_of(resource.form, obj) | changes, obj)
             # Moving an object to another group needs the right to edit there too.
             require(request, resource.perm("change"), form.instance)

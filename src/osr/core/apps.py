@@ -7,9 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = "OSR core"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from . import oidc  # noqa: F401 (registers its system check and audit)
         from .audit import connect as attribute_audit_entries
         from .auditchain import connect as seal_audit_entries
+        from .deploy_checks import check_deployment
+
+        checks.register(check_deployment, checks.Tags.security, deploy=True)
 
         # Attribution first: an entry is sealed with its actor.
         attribute_audit_entries()

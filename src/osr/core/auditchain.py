@@ -2,7 +2,8 @@
 
 Every audit entry is sealed in the transaction that writes it: it gets the next
 sequence number and a SHA-256 over its content, its number and the previous
-seal's hash. Writers take turns on one chain-head row (locked on PostgreSQL;
+seal's hash. Writers take turns on one chain-head row (locked on PostgreSQL,
+after the writer lock every writing transaction takes first, ``audit_order``;
 SQLite already serialises writing transactions), so the chain has no forks and
 no gaps whatever the number of processes. ``verify`` walks the chain and names
 each entry that was edited, inserted or deleted outside OSR.
@@ -25,6 +26,7 @@ from django.db import connections, transaction
 from django.db.models import Subquery
 from django.db.models.signals import post_save, pre_delete, pre_save
 
+from . import audit_order
 from .models import AuditChainHead, AuditSeal
 
 GENESIS = "0" * 64
@@ -136,13 +138,8 @@ def seal_entry(sender, instance, created, raw=False, using="default", **kwargs) 
 
 
 def _seal(entry, using: str) -> AuditSeal:
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        # PostgreSQL defers foreign-key checks to commit, where they lock the
-        # rows referred to. Run them before taking the head: a writer holding
-        # the head must never wait for a row that a writer waiting for the head
-        # has locked (an edit locks its row, then seals), or the two deadlock.
-        connection.check_constraints()
+    # On PostgreSQL this transaction holds the chain's writer lock already, taken
+    # before its first write (``audit_order``), so locking the head waits for no one.
     head = _locked_head(using)
     sequence = head.sequence + 1
     content = entry_content(entry, _label(entry.content_type_id))
@@ -168,9 +165,6 @@ def seal_entries(entries: list, using: str = "default") -> None:
     if not entries:
         return
     with transaction.atomic(using=using):
-        connection = connections[using]
-        if connection.vendor == "postgresql":
-            connection.check_constraints()  # before taking the head: see _seal
         head = _locked_head(using)
         sequence, prev_hash = head.sequence, head.hash
         seals = []
@@ -258,7 +252,9 @@ def refuse_delete(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Connect sealing and the append-only guards (from ``CoreConfig.ready``)."""
+    """Connect sealing, the writers' lock order and the append-only guards (from
+    ``CoreConfig.ready``)."""
+    audit_order.connect()
     post_save.connect(seal_entry, sender=LogEntry, dispatch_uid="osr.audit.seal")
     for model in (LogEntry, AuditSeal):
         uid = f"osr.audit.append_only.{model._meta.label}"
@@ -321,7 +317,13 @@ def verify(*, anchors: dict[int, str] | None = None, chunk: int = 2000) -> Chain
     elif prev_hash != head.hash:
         problems.append(f"Entry {head.sequence}: its hash differs from the chain's head")
     for sequence in sorted(anchors):
-        problems.append(f"Entry {sequence}: recorded outside OSR but no longer in the chain")
+        if sequence > head.sequence:
+            problems.append(
+                f"The chain ends at entry {head.sequence}, before entry {sequence} recorded "
+                "outside OSR: entries were removed from its end (truncated)"
+            )
+        else:
+            problems.append(f"Entry {sequence}: recorded outside OSR but no longer in the chain")
 
     unsealed = LogEntry.objects.filter(seal__isnull=True).order_by("pk")
     for entry in unsealed.only("pk", "action", "object_repr", "timestamp").iterator():

@@ -43,11 +43,19 @@ def etag_of(representation: dict[str, Any]) -> str:
 
 
 def check_if_match(header: str | None, current: str) -> None:
-    """Refuse a write unless ``If-Match`` names the current version (or ``*``)."""
+    """Refuse a write unless ``If-Match`` names the current version by its strong ETag.
+
+    ``*`` (any version) and weak tags (``W/"..."``, "about the same") would skip
+    the lost-update check, so they are refused like a missing header.
+    """
     if not header:
         raise PreconditionRequired
-    offered = {part.strip().removeprefix("W/") for part in header.split(",")}
-    if "*" not in offered and current not in offered:
+    offered = {part.strip() for part in header.split(",")}
+    if "*" in offered or any(tag.startswith("W/") for tag in offered):
+        raise PreconditionRequired(
+            {"If-Match": ["Send the strong ETag you read, not * or a weak W/ tag"]}
+        )
+    if current not in offered:
         raise PreconditionFailed(current)
 
 

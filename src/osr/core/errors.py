@@ -9,6 +9,8 @@ import logging
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from . import api_errors
+from .api_errors import is_api
 from .logging import request_id
 
 log = logging.getLogger(__name__)
@@ -46,17 +48,26 @@ def error_page(request, status: int) -> HttpResponse:
     return HttpResponse(page, status=status)
 
 
+# An API address gets the API's JSON instead of a page (``api_errors``).
+
+
 def bad_request(request, exception=None):
-    return error_page(request, 400)
+    return (
+        api_errors.answer(request, 400, exception) if is_api(request) else error_page(request, 400)
+    )
 
 
 def permission_denied(request, exception=None):
-    return error_page(request, 403)
+    return (
+        api_errors.answer(request, 403, exception) if is_api(request) else error_page(request, 403)
+    )
 
 
 def page_not_found(request, exception=None):
-    return error_page(request, 404)
+    return (
+        api_errors.answer(request, 404, exception) if is_api(request) else error_page(request, 404)
+    )
 
 
 def server_error(request):
-    return error_page(request, 500)
+    return api_errors.answer(request, 500) if is_api(request) else error_page(request, 500)

@@ -22,35 +22,57 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored."""
+    """A bearer token for the API, named by its holder. Only its SHA-256 is stored.
+
+    A token works until the end of its expiry day (none: until revoked) and is
+    kept once revoked, so that a client using it is told why it is refused.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
+    name = models.CharField(max_length=100, blank=True, help_text="What the token is for")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart")
+    read_only = models.BooleanField(default=False, help_text="Refused on every write")
     created = models.DateTimeField(auto_now_add=True)
+    expires_on = models.DateField(
+        null=True, blank=True, help_text="The last day it works (empty: until revoked)"
+    )
     last_used = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The holder, an administrator, or empty for the command line",
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user})"
+        return f"{self.name or self.prefix + '…'} ({self.user})"
 
     @classmethod
-    def issue(cls, user) -> str:
+    def issue(cls, user, *, name: str = "", expires_on=None, read_only: bool = False) -> str:
         """Create a token for the user and return the raw value, shown only once."""
         raw = "osr_" + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, key_hash=hash_token(raw), prefix=raw[4:12])
+        cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=hash_token(raw),
+            prefix=raw[4:12],
+            expires_on=expires_on,
+            read_only=read_only,
+        )
         return raw
 
-    @classmethod
-    def user_for(cls, raw: str):
-        """The active user holding this raw token, or None."""
-        token = (
-            cls.objects.select_related("user")
-            .filter(key_hash=hash_token(raw), user__is_active=True)
-            .first()
-        )
-        return token.user if token else None
+    def is_expired(self, today) -> bool:
+        """Whether the token had stopped working by ``today``: it works to the end of its day."""
+        return self.expires_on is not None and today > self.expires_on
 
 
 class ExternalIdentity(models.Model):

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from django import forms
 from django.db.models import Model, QuerySet
 from django.urls import reverse
-from pydantic import Field, create_model
+from pydantic import ConfigDict, Field, StrictBool, create_model
 
 
 @dataclass(eq=False)  # each declaration is itself: compared, and hashed, by identity
@@ -155,7 +155,7 @@ def _python_type(form_field: forms.Field) -> Any:
     if isinstance(form_field, forms.ModelChoiceField):
         return str if form_field.to_field_name else DatabaseId
     if isinstance(form_field, forms.BooleanField):
-        return bool
+        return StrictBool  # 0, 1 or "yes" are not booleans
     if isinstance(form_field, forms.DateField):
         return dt.date
     if isinstance(form_field, forms.TypedChoiceField | forms.ChoiceField):
@@ -187,7 +187,10 @@ def input_schema(resource: Resource, *, partial: bool):
         else:
             fields[name] = (kind | None, None)
     suffix = "Patch" if partial else "In"
-    return create_model(f"{resource.model.__name__}{suffix}", **fields)
+    # A field the form does not have is refused, not dropped: a client sending
+    # ``"phase": "live"`` on create learns that phases move another way.
+    forbid = ConfigDict(extra="forbid")
+    return create_model(f"{resource.model.__name__}{suffix}", __config__=forbid, **fields)
 
 
 def output_schema(resource: Resource):

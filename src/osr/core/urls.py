@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import health, oidc, views
 from .notifications import views as notifications
+from .tokens import views as tokens
 
 app_name = "core"
 
@@ -16,6 +17,11 @@ urlpatterns = [
     # Matched before the admin's own URLs: one sign-in page for the whole site.
     path("admin/login/", views.admin_sign_in, name="admin_sign_in"),
     path("audit", views.audit, name="audit"),
+    path("account", tokens.account, name="account"),
+    path("account/tokens", tokens.tokens, name="api_tokens"),
+    path("account/tokens/new", tokens.new_token, name="new_api_token"),
+    path("account/tokens/<int:pk>/revoke", tokens.revoke_token, name="revoke_api_token"),
+    path("administration/api-tokens", tokens.all_tokens, name="all_api_tokens"),
     path(
         "account/notifications",
         notifications.notification_settings,

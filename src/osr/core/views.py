@@ -22,8 +22,9 @@ from .home import home_page, home_roles
 class SignInView(auth_views.LoginView):
     """Sign in with Microsoft when configured, or with a local account when allowed.
 
-    Failed password sign-ins are limited per username and per client address
-    (see ``ratelimit``): past the limit the form answers 429 without checking.
+    Failed password sign-ins are limited per account and address, per address,
+    and slowed per account (see ``ratelimit``): past a limit the form answers 429
+    with Retry-After, without checking the password.
     """
 
     template_name = "core/sign_in.html"
@@ -46,15 +47,21 @@ class SignInView(auth_views.LoginView):
             request.POST.get("username", ""), ratelimit.client_address(request)
         )
         if wait:
-            context = self.get_context_data(
-                form=self.get_form_class()(request), too_many=ratelimit.too_many_message(wait)
-            )
-            response = self.render_to_response(context, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+            return self.too_many(self.get_form_class()(request), wait)
         return super().post(request, *args, **kwargs)
 
+    def too_many(self, form, wait: int):
+        context = self.get_context_data(form=form, too_many=ratelimit.too_many_message(wait))
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
     def form_invalid(self, form):
+        # The backend refused the attempt itself when another took the account's
+        # last allowance of the minute between the check above and the password.
+        wait = getattr(self.request, "osr_sign_in_wait", 0)
+        if wait:
+            return self.too_many(self.get_form_class()(self.request), wait)
         return self.render_to_response(self.get_context_data(form=form), status=422)
 
 

@@ -13,6 +13,7 @@ from ninja import Field, Header, Router, Schema, Status
 
 from osr.catalogue.models import Service
 from osr.core.answers import With
+from osr.core.api_contract import Input
 from osr.core.api_crud import ErrorOut
 from osr.core.concurrency import check_if_match, etag_of
 from osr.core.paging import paginated
@@ -28,7 +29,7 @@ from .models import ChangeModel, ChangeRequest, Integration
 router = Router(tags=["Developer tooling"])
 
 
-class IntegrationIn(Schema):
+class IntegrationIn(Input):
     host: str
     name: str
     component: int | None = None
@@ -42,6 +43,7 @@ class IntegrationOut(Schema):
     hook_url: str
     created: datetime
     last_delivery_at: datetime | None
+    secret_changed_at: datetime | None = Field(description="When its secret was made")
     changes_raised: int = Field(alias="raised")
 
     @staticmethod
@@ -57,7 +59,13 @@ class IntegrationCreatedOut(IntegrationOut):
     secret: str
 
 
-class ChangeModelIn(Schema):
+class IntegrationSecretOut(IntegrationCreatedOut):
+    previous_secret_until: datetime | None = Field(
+        description="Until when the secret it replaced is still accepted"
+    )
+
+
+class ChangeModelIn(Input):
     route: str
     standard_template_sys_id: str = ""
 
@@ -83,6 +91,10 @@ class CodeHostChangeOut(Schema):
     myit_number: str
     myit_url: str
     message: str
+
+    @staticmethod
+    def resolve_link_url(change: ChangeRequest) -> str:
+        return change.web_link
 
     @staticmethod
     def resolve_integration(change: ChangeRequest) -> str | None:
@@ -176,6 +188,21 @@ def delete_integration(
     check_if_match(if_match, etag_of(_shown(request, integration).model_dump()))
     services.delete_integration(integration, by=request.user)
     return Status(204, None)
+
+
+@router.post(
+    "/services/{slug}/integrations/{integration_id}/secret",
+    response={200: IntegrationSecretOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Give a linked code host a new secret, shown only once",
+    description="The secret it replaces is still accepted until `previous_secret_until` "
+    "(`OSR_WEBHOOK_SECRET_GRACE_HOURS`), while the code host is given the new one.",
+)
+def rotate_integration_secret(request, slug: str, integration_id: UUID):
+    integration = _linked(slug, integration_id)
+    require(request, "devtools.change_integration", integration.service)
+    rotated, secret = services.rotate_secret(integration, by=request.user)
+    raised = integration.raised  # type: ignore[attr-defined]  # counted by _linked
+    return With(rotated, raised=raised, secret=secret)
 
 
 @router.get(

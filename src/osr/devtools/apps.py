@@ -9,7 +9,10 @@ class DevtoolsConfig(AppConfig):
     def ready(self) -> None:
         from osr.catalogue.panels import ServicePanel, register_service_panel
 
-        from . import audit  # noqa: F401  (registers the models with the audit log)
+        from . import (
+            audit,  # noqa: F401  (registers the models with the audit log)
+            checks,  # noqa: F401  (registers the webhook key checks)
+        )
         from .readiness_checks import register_with_readiness
         from .views import panel_context
 

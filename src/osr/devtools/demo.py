@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import uuid
 
+from django.utils import timezone
+
 from osr.catalogue.demo import register_demo_step
 from osr.catalogue.demo_history import History
 from osr.catalogue.models import Service
@@ -75,6 +77,7 @@ def _deploy(
         {
             "action": "created",
             "deployment": {
+                "id": int(sha[:8], 16),
                 "sha": sha,
                 "ref": ref,
                 "environment": "production",
@@ -92,7 +95,8 @@ def _deploy(
         "x-github-delivery": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{repository}/{ref}")),
         "x-hub-signature-256": github_signature(secret, body),
     }
-    if not hosts.verify(Host.GITHUB, integration.secret(), headers, body):
+    kept = integration.secrets_in_force(timezone.now())
+    if not hosts.verify(Host.GITHUB, kept, headers, body):
         raise ValueError(f"The demo's delivery for {repository} {ref} is not signed right")
     delivery = hosts.read(Host.GITHUB, headers, body)
     if delivery is None:

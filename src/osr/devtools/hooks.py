@@ -1,15 +1,18 @@
 """Webhook endpoints for code hosts, outside the signed-in site and the API's tokens.
 
 Each delivery is authenticated by the integration's secret (see ``hosts``):
-401 when it does not match (and logged), 400 when it cannot be read, 200 for a
-delivery already received, 202 once accepted or when it raises no change.
+401 when it does not match (and logged), 400 when it cannot be read, 413 when
+the body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, 200 for an event this
+integration has already received, 202 once accepted or when it raises no change.
 """
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -37,9 +40,14 @@ def receive(request, host: str, public_id):
     try:
         body = request.body
     except RequestDataTooBig:
-        return JsonResponse({"detail": "The body is too large"}, status=413)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return JsonResponse(
+            {"detail": f"The body is too large: a delivery may be at most {limit} bytes"},
+            status=413,
+        )
     headers = {name.lower(): value for name, value in request.headers.items()}
-    if not hosts.verify(host, integration.secret(), headers, body):
+    kept = integration.secrets_in_force(timezone.now())
+    if not hosts.verify(host, kept, headers, body):
         delivery = next((headers[h] for h in _DELIVERY_HEADERS if h in headers), "")
         log.warning(
             "Webhook refused: bad signature for integration %s (%s) of %s, delivery %r from %s",
@@ -58,6 +66,14 @@ def receive(request, host: str, public_id):
         return JsonResponse({"status": "ignored"}, status=202)
     change, created = services.receive_delivery(integration, delivery)
     if not created:
-        log.info("Webhook delivery %s received again: ignored", delivery.delivery_id)
-        return JsonResponse({"status": "duplicate", "change": change.pk}, status=200)
+        log.info(
+            "Webhook event %s of integration %s received again (delivery %r): ignored",
+            change.event_key,
+            integration.public_id,
+            delivery.delivery_id[:100],
+        )
+        return JsonResponse(
+            {"status": "duplicate", "detail": "Already received", "change": change.pk},
+            status=200,
+        )
     return JsonResponse({"status": "accepted", "change": change.pk}, status=202)

@@ -5,16 +5,24 @@ answers whether the delivery is authentic; ``read`` turns an authentic one
 into a ``Delivery`` to raise a change for, ``None`` for an event that raises
 no change, or raises ``Malformed``.
 
+A delivery id travels in a header the secret does not cover, and a code host
+sends one event again under a new delivery id, so an event is known by what
+the signed body says it is (``Delivery.event_key``), as each host documents
+its payloads:
+
 - GitHub: ``X-Hub-Signature-256`` is the HMAC-SHA256 of the body keyed by the
-  secret; ``X-GitHub-Delivery`` identifies the delivery (kept on redelivery).
-  A ``deployment`` event, or a ``release`` being published, raises a change.
-- GitLab: ``X-Gitlab-Token`` is the secret itself; ``Idempotency-Key`` (or, on
-  older GitLab, ``X-Gitlab-Event-UUID``) identifies the delivery. A deployment
-  event whose status is ``success`` raises a change.
+  secret. A ``deployment`` event (known by ``deployment.id``), or a ``release``
+  being published (``release.id`` and the action), raises a change;
+  ``deployment_status`` events raise none, the deployment having raised it.
+- GitLab: ``X-Gitlab-Token`` is the secret itself. A deployment event whose
+  status is ``success`` (known by ``deployment_id``) raises a change.
 - Azure DevOps: the service hook's basic authentication password is the secret
   (any user name), or the header ``X-OSR-Webhook-Secret: <secret>`` added in
-  the hook's "HTTP headers"; the event's ``id`` identifies the delivery. A
-  "release deployment completed" event that succeeded raises a change.
+  the hook's "HTTP headers". A "release deployment completed" event that
+  succeeded (known by ``resource.deployment.id``, else by the event's type and
+  ``id``) raises a change.
+
+Only http and https links are kept from a delivery (``web_link``).
 """
 
 from __future__ import annotations
@@ -24,10 +32,13 @@ import binascii
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from .choices import Host
-from .signing import github_signature, same
+from .signing import github_signature, matches, same, unsealed
+
+# Hosts whose proof is a signature, so that verifying needs the secret itself.
+NEEDS_SECRET = frozenset({Host.GITHUB})
 
 
 class Malformed(ValueError):
@@ -41,26 +52,44 @@ class Delivery:
     delivery_id: str
     event: str
     summary: str
+    event_key: str = ""
     description: str = ""
     link_url: str = ""
     commit_sha: str = ""
     environment: str = ""
 
 
-def verify(host: str, secret: str, headers: dict[str, str], body: bytes) -> bool:
-    """Whether the delivery proves it was sent by someone holding the secret."""
+def verify(host: str, kept: list[str], headers: dict[str, str], body: bytes) -> bool:
+    """Whether the delivery proves it was sent by someone holding one of the kept secrets."""
     if host == Host.GITHUB:
         given = headers.get("x-hub-signature-256", "")
-        return bool(given) and same(given, github_signature(secret, body))
+        secrets = [s for s in (unsealed(k) for k in kept) if s]
+        return bool(given) and any(same(given, github_signature(s, body)) for s in secrets)
     if host == Host.GITLAB:
         given = headers.get("x-gitlab-token", "")
-        return bool(given) and same(given, secret)
-    if host == Host.AZURE_DEVOPS:
+    elif host == Host.AZURE_DEVOPS:
         given = headers.get("x-osr-webhook-secret", "") or _basic_password(
             headers.get("authorization", "")
         )
-        return bool(given) and same(given, secret)
-    return False
+    else:
+        return False
+    return any(matches(k, given) for k in kept)
+
+
+def web_link(value: object) -> str:
+    """The value when it is an absolute http or https address, else nothing.
+
+    A link from a delivery is shown as an ``href`` and sent to MyIT, so a
+    ``javascript:`` or ``data:`` address, or a relative one, is never kept.
+    """
+    text = str(value or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    return text[:1000]
 
 
 def read(host: str, headers: dict[str, str], body: bytes) -> Delivery | None:
@@ -82,15 +111,17 @@ def _github(headers: dict[str, str], payload: dict[str, Any]) -> Delivery | None
     repo_url = str(repository.get("html_url") or "")
     if event == "deployment":
         deployment = _object(payload, "deployment")
+        deployment_id = _required(str(deployment.get("id") or ""), "deployment.id")
         sha = _required(str(deployment.get("sha") or ""), "deployment.sha")
         environment = str(deployment.get("environment") or "")
         ref = str(deployment.get("ref") or sha[:7])
         return Delivery(
             delivery_id=delivery_id,
             event="github deployment",
+            event_key=f"deployment:{deployment_id}",
             summary=f"Deploy {repo} {ref} to {environment or 'an environment'}",
             description=str(deployment.get("description") or ""),
-            link_url=f"{repo_url}/commit/{sha}" if repo_url else "",
+            link_url=web_link(f"{repo_url}/commit/{sha}" if repo_url else ""),
             commit_sha=sha,
             environment=environment,
         )
@@ -98,13 +129,15 @@ def _github(headers: dict[str, str], payload: dict[str, Any]) -> Delivery | None
         if payload.get("action") != "published":
             return None
         release = _object(payload, "release")
+        release_id = _required(str(release.get("id") or ""), "release.id")
         tag = _required(str(release.get("tag_name") or ""), "release.tag_name")
         return Delivery(
             delivery_id=delivery_id,
             event="github release",
+            event_key=f"release:{release_id}:published",
             summary=f"Release {repo} {tag}",
             description=str(release.get("name") or release.get("body") or "")[:2000],
-            link_url=str(release.get("html_url") or ""),
+            link_url=web_link(release.get("html_url")),
             commit_sha=str(release.get("target_commitish") or ""),
         )
     return None  # ping, and events that are not changes
@@ -125,13 +158,14 @@ def _gitlab(headers: dict[str, str], payload: dict[str, Any]) -> Delivery | None
     environment = str(payload.get("environment") or "")
     sha = str(payload.get("short_sha") or "")
     ref = str(payload.get("ref") or sha)
-    _required(str(payload.get("deployment_id") or ""), "deployment_id")
+    deployment_id = _required(str(payload.get("deployment_id") or ""), "deployment_id")
     return Delivery(
         delivery_id=delivery_id,
         event="gitlab deployment",
+        event_key=f"deployment:{deployment_id}",
         summary=f"Deploy {name} {ref} to {environment or 'an environment'}",
         description=str(payload.get("commit_title") or ""),
-        link_url=str(payload.get("deployable_url") or payload.get("commit_url") or ""),
+        link_url=web_link(payload.get("deployable_url")) or web_link(payload.get("commit_url")),
         commit_sha=sha,
         environment=environment,
     )
@@ -139,9 +173,12 @@ def _gitlab(headers: dict[str, str], payload: dict[str, Any]) -> Delivery | None
 
 def _azure_devops(payload: dict[str, Any]) -> Delivery | None:
     delivery_id = _required(str(payload.get("id") or ""), "id")
-    if payload.get("eventType") != "ms.vss-release.deployment-completed-event":
+    event_type = payload.get("eventType")
+    if event_type != "ms.vss-release.deployment-completed-event":
         return None
     resource = _object(payload, "resource")
+    deployment = resource.get("deployment")
+    deployment_id = str(deployment.get("id") or "") if isinstance(deployment, dict) else ""
     environment = _object(resource, "environment")
     if environment.get("status") not in ("succeeded", "partiallySucceeded"):
         return None
@@ -156,9 +193,12 @@ def _azure_devops(payload: dict[str, Any]) -> Delivery | None:
     return Delivery(
         delivery_id=delivery_id,
         event="azure devops release deployment",
+        event_key=(
+            f"deployment:{deployment_id[:200]}" if deployment_id else f"{event_type}:{delivery_id}"
+        ),
         summary=" ".join(p for p in ["Deploy", project, name, "to", stage or "a stage"] if p),
         description=str(message),
-        link_url=str(web),
+        link_url=web_link(web),
         environment=stage,
     )
 

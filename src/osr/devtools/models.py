@@ -8,13 +8,14 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from osr.catalogue.models import Component, Service
 from osr.core.models import TimestampedModel
 
-from . import signing
 from .choices import ChangeRoute, ChangeStatus, Host
+from .hosts import web_link
 
 SYS_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -22,8 +23,9 @@ SYS_ID = re.compile(r"^[0-9a-f]{32}$")
 class Integration(TimestampedModel):
     """A code host's webhook linked to a service: its valid events raise the service's changes.
 
-    The secret is derived from ``salt`` and the site's secret key (see ``signing``)
-    and shown once, when the integration is made.
+    Its secret is shown once, when it is made or rotated, and kept only as
+    verifying needs it (see ``signing``). After a rotation the previous secret
+    is accepted too, until ``previous_secret_until``, while the code host is updated.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -40,7 +42,10 @@ class Integration(TimestampedModel):
         related_name="devtools_integrations",
         help_text="The component its deployments change, if it is one only",
     )
-    salt = models.CharField(max_length=64, default=signing.new_salt, editable=False)
+    stored_secret = models.TextField(blank=True, editable=False)
+    previous_secret = models.TextField(blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
+    secret_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -56,8 +61,13 @@ class Integration(TimestampedModel):
     def owning_group_id(self) -> int:
         return self.service.delivery_group_id
 
-    def secret(self) -> str:
-        return signing.secret_for(self.salt)
+    def secrets_in_force(self, now) -> list[str]:
+        """The kept secrets a delivery may prove it holds: the current one, and the previous
+        one during its grace period."""
+        kept = [self.stored_secret] if self.stored_secret else []
+        if self.previous_secret and self.previous_secret_until and self.previous_secret_until > now:
+            kept.append(self.previous_secret)
+        return kept
 
     @property
     def hook_path(self) -> str:
@@ -95,10 +105,13 @@ class ChangeModel(TimestampedModel):
 
 
 class ChangeRequest(models.Model):
-    """A change raised in MyIT for one delivery from a code host.
+    """A change raised in MyIT for one event reported by a code host.
 
-    The delivery id is unique per host, so a delivery sent again is recognised
-    and never raises a second change.
+    ``event_key`` is the event's identity as the code host states it in the
+    signed body (a deployment's or release's id, see ``hosts``), unique per
+    integration: the event sent again, under any delivery id, is recognised and
+    never raises a second change, and another integration's events are never
+    matched. ``delivery_id`` is the host's own delivery id, kept for reference.
     """
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="devtools_changes")
@@ -107,6 +120,7 @@ class ChangeRequest(models.Model):
     )
     host = models.CharField(max_length=20, choices=Host.choices)
     delivery_id = models.CharField(max_length=200)
+    event_key = models.CharField(max_length=300, blank=True)
     event = models.CharField(max_length=100)
     summary = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -126,7 +140,11 @@ class ChangeRequest(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["host", "delivery_id"], name="one_change_per_delivery")
+            models.UniqueConstraint(
+                fields=["integration", "event_key"],
+                condition=~Q(event_key=""),
+                name="one_change_per_event",
+            )
         ]
         indexes = [models.Index(fields=["service", "-received_at", "-id"])]
 
@@ -136,3 +154,8 @@ class ChangeRequest(models.Model):
     @property
     def owning_group_id(self) -> int:
         return self.service.delivery_group_id
+
+    @property
+    def web_link(self) -> str:
+        """The change's link when it is an http or https address: nothing else is ever shown."""
+        return web_link(self.link_url)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -14,8 +16,9 @@ from osr.myit.client import MyitClient, MyitError, escape
 from osr.myit.mapping import current_mapping
 from osr.myit.models import MyitRecord
 
+from . import signing
 from .choices import ChangeRoute, ChangeStatus
-from .hosts import Delivery
+from .hosts import NEEDS_SECRET, Delivery, web_link
 from .models import ChangeModel, ChangeRequest, Integration
 
 log = logging.getLogger(__name__)
@@ -25,15 +28,64 @@ def create_integration(
     service: Service, *, host: str, name: str, component: Component | None, by
 ) -> tuple[Integration, str]:
     """Link a code host to a service; return the integration and its secret, shown once."""
+    secret = signing.new_secret()
     with transaction.atomic():
         integration = Integration.objects.create(
             service=service,
             host=host,
             name=name,
             component=component,
+            stored_secret=signing.keep(secret, needs_secret=host in NEEDS_SECRET),
+            secret_changed_at=timezone.now(),
             created_by=by if getattr(by, "is_authenticated", False) else None,
         )
-    return integration, integration.secret()
+    return integration, secret
+
+
+def secret_grace() -> dt.timedelta:
+    """How long a rotated-away secret is still accepted (``OSR_WEBHOOK_SECRET_GRACE_HOURS``)."""
+    return dt.timedelta(hours=settings.OSR_WEBHOOK_SECRET_GRACE_HOURS)
+
+
+def rotate_secret(integration: Integration, *, by) -> tuple[Integration, str]:
+    """Give an integration a new secret, shown once; the one it replaces is still
+    accepted for the grace period, while the code host is given the new one."""
+    secret = signing.new_secret()
+    now = timezone.now()
+    with transaction.atomic():
+        # Locked, so that two rotations at once keep the secret the code host holds.
+        locked = Integration.objects.select_for_update().get(pk=integration.pk)
+        locked.previous_secret = locked.stored_secret
+        locked.previous_secret_until = now + secret_grace()
+        locked.stored_secret = signing.keep(secret, needs_secret=locked.host in NEEDS_SECRET)
+        locked.secret_changed_at = now
+        locked.save(
+            update_fields=[
+                "previous_secret",
+                "previous_secret_until",
+                "stored_secret",
+                "secret_changed_at",
+                "updated",
+            ]
+        )
+    return locked, secret
+
+
+def encrypt_with_first_key() -> int:
+    """Encrypt every kept secret again with the first of ``OSR_WEBHOOK_KEYS``; how many.
+
+    Run after putting a new key first, before the old key is removed.
+    """
+    changed = 0
+    with transaction.atomic():
+        for integration in Integration.objects.select_for_update().exclude(stored_secret=""):
+            current = signing.sealed_again(integration.stored_secret)
+            previous = signing.sealed_again(integration.previous_secret)
+            if (current, previous) != (integration.stored_secret, integration.previous_secret):
+                integration.stored_secret, integration.previous_secret = current, previous
+                integration.save(update_fields=["stored_secret", "previous_secret"])
+                changed += 1
+    return changed
 
 
 def delete_integration(integration: Integration, *, by) -> None:
@@ -53,14 +105,15 @@ def save_change_model(service: Service, *, route: str, template_sys_id: str, by)
 
 
 def receive_delivery(integration: Integration, delivery: Delivery) -> tuple[ChangeRequest, bool]:
-    """Record a verified delivery once, and raise its change after the commit.
+    """Record a verified event once for the integration, and raise its change after the commit.
 
-    Returns the change and whether it is new: a delivery sent again (same
-    delivery id) returns the change recorded the first time and queues nothing.
+    Returns the change and whether it is new: the same event sent again, under
+    any delivery id, returns this integration's change recorded the first time
+    and queues nothing. Another integration's changes are never looked at.
     """
-    existing = ChangeRequest.objects.filter(
-        host=integration.host, delivery_id=delivery.delivery_id
-    ).first()
+    event_key = (delivery.event_key or f"delivery:{delivery.delivery_id}")[:300]
+    recorded = ChangeRequest.objects.filter(integration=integration, event_key=event_key)
+    existing = recorded.first()
     if existing is not None:
         return existing, False
     try:
@@ -69,21 +122,20 @@ def receive_delivery(integration: Integration, delivery: Delivery) -> tuple[Chan
                 service_id=integration.service_id,
                 integration=integration,
                 host=integration.host,
-                delivery_id=delivery.delivery_id,
+                delivery_id=delivery.delivery_id[:200],
+                event_key=event_key,
                 event=delivery.event,
                 summary=delivery.summary[:300],
                 description=delivery.description,
-                link_url=delivery.link_url[:1000],
+                link_url=web_link(delivery.link_url),
                 commit_sha=delivery.commit_sha[:64],
                 environment=delivery.environment[:200],
             )
             Integration.objects.filter(pk=integration.pk).update(last_delivery_at=timezone.now())
             transaction.on_commit(lambda: _enqueue(change.pk))
     except IntegrityError:
-        # The same delivery arriving twice at once: the other request recorded it.
-        return ChangeRequest.objects.get(
-            host=integration.host, delivery_id=delivery.delivery_id
-        ), False
+        # The same event arriving twice at once: the other request recorded it.
+        return recorded.get(), False
     return change, True
 
 
@@ -98,7 +150,7 @@ def raise_change(change_id: int, *, client: MyitClient | None = None) -> ChangeR
     """Raise the change in MyIT for a recorded delivery, following the service's change model.
 
     A change already raised is left alone; before creating one, MyIT is asked
-    for a change carrying the delivery's correlation id, so a retry after a
+    for a change carrying this change's correlation id, so a retry after a
     lost answer never raises a second change.
     """
     change = ChangeRequest.objects.select_related("service", "integration").get(pk=change_id)
@@ -113,19 +165,20 @@ def raise_change(change_id: int, *, client: MyitClient | None = None) -> ChangeR
     if "service" not in records:
         return _failed(change, "The service is not in MyIT yet: sync it to MyIT first")
     cf, corr_field = mapping.change_fields, mapping.correlation_field
-    correlation = mapping.correlation_id("delivery", change.host, change.delivery_id)
+    # The change's own id: a delivery id is chosen by whoever sends it, and
+    # matching on it could find, and reveal, another service's change.
+    correlation = mapping.correlation_id("change", str(change.pk))
+    link = change.web_link
     component_id = change.integration.component_id if change.integration else None
     ci = records.get(f"component:{component_id}") or records["service"]
     values = {
         cf["short_description"]: change.summary[:160],
-        cf["description"]: "\n".join(
-            p for p in [change.summary, change.description, change.link_url] if p
-        ),
+        cf["description"]: "\n".join(p for p in [change.summary, change.description, link] if p),
         cf["business_service"]: records["service"],
         cf["service_offering"]: records.get("offering", ""),
         cf["cmdb_ci"]: ci,
         cf["assignment_group"]: records.get("group:support", ""),
-        cf["link"]: change.link_url,
+        cf["link"]: link,
         cf["chg_model"]: mapping.change_models.get(route, ""),
         corr_field: correlation,
     }

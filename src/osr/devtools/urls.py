@@ -13,6 +13,11 @@ urlpatterns = [
         views.integration_delete,
         name="integration_delete",
     ),
+    path(
+        "services/<slug:slug>/integrations/<uuid:public_id>/secret",
+        views.integration_secret,
+        name="integration_secret",
+    ),
     path("services/<slug:slug>/change-model", views.change_model, name="change_model"),
     path("services/<slug:slug>/changes/<int:pk>/retry", views.change_retry, name="change_retry"),
 ]

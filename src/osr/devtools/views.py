@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from osr.catalogue.models import Service
@@ -70,7 +71,9 @@ def integrations(request, slug: str):
                 for i in linked
             ],
             "change_model": ChangeModel.objects.filter(service=service).first(),
+            "now": timezone.now(),
             "may_add": request.user.has_perm("devtools.add_integration", service),
+            "may_rotate": request.user.has_perm("devtools.change_integration", service),
             "may_delete": request.user.has_perm("devtools.delete_integration", service),
             "may_change_model": request.user.has_perm("devtools.change_changemodel", service),
             "breadcrumbs": _crumbs(service),
@@ -91,21 +94,7 @@ def integration_add(request, slug: str):
             component=form.cleaned_data["component"],
             by=request.user,
         )
-        response = render(
-            request,
-            "devtools/integration_created.html",
-            {
-                "title": f"{integration} is linked to {service}",
-                "service": service,
-                "integration": integration,
-                "secret": secret,
-                "hook_url": request.build_absolute_uri(integration.hook_path),
-                "breadcrumbs": _crumbs(service),
-            },
-            status=201,
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        return _secret_shown(request, integration, secret, status=201)
     return render(
         request,
         "layouts/form.html",
@@ -117,6 +106,60 @@ def integration_add(request, slug: str):
             "breadcrumbs": _crumbs(service),
         },
         status=422 if form.errors else 200,
+    )
+
+
+def _secret_shown(request, integration: Integration, secret: str, *, status: int):
+    """The page that shows a secret, the only time it is shown: never cached."""
+    service = integration.service
+    rotated = integration.previous_secret_until is not None and status == 200
+    response = render(
+        request,
+        "devtools/integration_created.html",
+        {
+            "title": (
+                f"{integration} has a new secret"
+                if rotated
+                else f"{integration} is linked to {service}"
+            ),
+            "service": service,
+            "integration": integration,
+            "secret": secret,
+            "previous_until": integration.previous_secret_until if rotated else None,
+            "hook_url": request.build_absolute_uri(integration.hook_path),
+            "breadcrumbs": _crumbs(service),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _grace_in_words() -> str:
+    hours = int(services.secret_grace().total_seconds() // 3600)
+    return "1 hour" if hours == 1 else f"{hours} hours"
+
+
+@require_http_methods(["GET", "POST"])
+def integration_secret(request, slug: str, public_id):
+    """Give a linked code host a new secret, the old one accepted for the grace period."""
+    service = _service(request, slug, "devtools.change_integration")
+    integration = get_object_or_404(Integration, service=service, public_id=public_id)
+    if request.method == "POST":
+        rotated, secret = services.rotate_secret(integration, by=request.user)
+        return _secret_shown(request, rotated, secret, status=200)
+    return render(
+        request,
+        "layouts/confirm.html",
+        {
+            "title": f"Make a new secret for {integration}?",
+            "warning": f"The new secret is shown once. The current one is still accepted "
+            f"for {_grace_in_words()}: give the new one to {integration.get_host_display()} "
+            "before then.",
+            "confirm_text": "Make a new secret",
+            "cancel_url": reverse("devtools:integrations", args=[service.slug]),
+            "breadcrumbs": _crumbs(service),
+        },
     )
 
 

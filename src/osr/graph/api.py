@@ -10,7 +10,9 @@ from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from pydantic import StrictBool
 
+from osr.core.api_contract import Input
 from osr.core.paging import PageQuery, Shown, paginated
 from osr.core.refusals import Invalid
 from osr.core.shortcuts import require
@@ -134,22 +136,22 @@ class PathsOut(Schema):
     paths: list[list[str]]
 
 
-class ImportFile(Schema):
+class ImportFile(Input):
     name: str
     content: str
 
 
-class BackstageIn(Schema):
+class BackstageIn(Input):
     files: list[ImportFile] = Field(min_length=1)
-    apply: bool = False
-    strict: bool = Field(
+    apply: StrictBool = False
+    strict: StrictBool = Field(
         False, description="Refuse kinds and fields OSR does not keep, instead of skipping them"
     )
 
 
-class CsvIn(Schema):
+class CsvIn(Input):
     content: str
-    apply: bool = False
+    apply: StrictBool = False
 
 
 class ChangeLineOut(Schema):

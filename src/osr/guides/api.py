@@ -16,10 +16,12 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
 from osr.catalogue.models import Service
+from osr.core.api_contract import Input
 from osr.core.api_crud import ErrorOut
 from osr.core.concurrency import check_if_match, etag_of
 from osr.core.paging import paginated
 from osr.core.refusals import invalid
+from osr.core.resources import DatabaseId
 from osr.core.shortcuts import get_or_404, require
 
 from . import services
@@ -157,7 +159,7 @@ class GuideSectionChangeOut(Schema):
         return [line for kind, line in change.lines if kind == "+"]
 
 
-class ExportIn(Schema):
+class ExportIn(Input):
     formats: list[str] = [Format.DOCX, Format.PDF]
 
 
@@ -314,7 +316,7 @@ def create_version(request, slug: str):
     response=VersionOut,
     summary="One version of the guide",
 )
-def get_version(request, slug: str, number: int):
+def get_version(request, slug: str, number: DatabaseId):
     service = _service(slug)
     require(request, "guides.view_guide", service)
     return services.version_of(service, number)
@@ -325,7 +327,7 @@ def get_version(request, slug: str, number: int):
     response={200: VersionOut, 409: ErrorOut},
     summary="Approve a version as the group's OSR manager or live services manager",
 )
-def approve_version(request, slug: str, number: int):
+def approve_version(request, slug: str, number: DatabaseId):
     service = _service(slug)
     version = services.version_of(service, number)
     services.approve_version(version, by=request.user)
@@ -367,7 +369,7 @@ def start_export(request, payload: ExportIn):
     response=ExportOut,
     summary="A bulk export's progress, and its download once finished",
 )
-def get_export(request, export_id: int):
+def get_export(request, export_id: DatabaseId):
     require(request, "guides.export_guides")
     return get_object_or_404(GuideExport, pk=export_id)
 
@@ -377,7 +379,7 @@ def get_export(request, export_id: int):
     summary="The zip of a finished bulk export",
     response={200: Any},
 )
-def download_export(request, export_id: int):
+def download_export(request, export_id: DatabaseId):
     require(request, "guides.export_guides")
     export = get_object_or_404(GuideExport, pk=export_id)
     if not export.file:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from osr.catalogue.models import Service
+from osr.core.resources import DatabaseId
 from osr.core.shortcuts import require
 
 from . import services
@@ -86,7 +87,7 @@ def state(request, slug: str):
 
 
 @router.get("/myit/runs/{run_id}", response=RunOut, summary="One sync or dry run")
-def run(request, run_id: int):
+def run(request, run_id: DatabaseId):
     found = get_object_or_404(SyncRun.objects.select_related("service", "requested_by"), pk=run_id)
     require(request, "myit.view_syncrun", found)
     return found

@@ -203,6 +203,11 @@ class MyitClient:
             raise MyitError(f"{table} {sys_id} no longer exists", status=404)
         return _json(response)["result"]
 
+    def delete(self, table: str, sys_id: str) -> bool:
+        """Delete a record; False when it was already gone (so deleting twice is harmless)."""
+        response = self._send("DELETE", f"/api/now/table/{table}/{sys_id}")
+        return response.status_code != 404
+
     # -- Change Management API ---------------------------------------------
 
     def create_change(

@@ -8,6 +8,9 @@ overrides any of them, for example::
     tables: {service: cmdb_ci_service}
     service_fields: {data_owner: u_data_owner}
     required_fields: {service: [name, owned_by, support_group]}
+    retired_component: {install_status: null, life_cycle_stage: End of Life}
+
+A key given ``null`` is taken out of a default mapping.
 """
 
 from __future__ import annotations
@@ -76,8 +79,8 @@ class Mapping:
     member_group_field: str = "group"
     depends_on: str = "Depends on::Used by"
     # Names of the groups OSR keeps for a service: {name} is the service's name and
-    # {slug} its slug. Groups are found by name, so two services of the same name
-    # would share groups: add {slug} where names are not unique.
+    # {slug} its slug. A group is looked for by name only until its sys_id is known;
+    # from then on it is known by its sys_id, whatever MyIT renames it to.
     support_group_name: str = "{name} support"
     change_group_name: str = "{name} change approval"
     offering_name: str = "{name}"
@@ -86,6 +89,11 @@ class Mapping:
     operational_status: dict[str, str] = _d(
         discovery="7", alpha="7", private_beta="7", public_beta="7", live="1", retired="6"
     )
+    # What a component removed from OSR becomes in MyIT: these fields are set on its
+    # CI (ServiceNow's operational_status 6 and install_status 7 both mean Retired),
+    # and the relationships OSR made to it are deleted. CIs are retired, never
+    # deleted, so that incidents and changes that name them keep their history.
+    retired_component: dict[str, str] = _d(operational_status="6", install_status="7")
     # PUB-1: the fields that must be filled in on each record for MyIT to be complete.
     required_fields: dict[str, list[str]] = _d(
         service=[
@@ -158,7 +166,9 @@ def mapping_from(overrides: dict[str, Any]) -> Mapping:
         if isinstance(default, dict):
             if not isinstance(value, dict):
                 raise ImproperlyConfigured(f"MyIT mapping {name} must be a mapping")
-            changes[name] = default | value
+            # A key given no value (``install_status: null``) is left out altogether.
+            merged = default | value
+            changes[name] = {k: v for k, v in merged.items() if v is not None}
         else:
             changes[name] = type(default)(value)
     return dataclasses.replace(defaults, **changes)

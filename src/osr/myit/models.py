@@ -39,9 +39,12 @@ class MyitRecord(models.Model):
 class SyncRun(models.Model):
     """One sync of a service to MyIT, or a dry run: who asked, when, and what it did.
 
-    ``differences`` lists each record created or changed (or, in a dry run,
-    that would be); ``written`` and ``not_written`` the keys of the records
-    written and of those left for the next run, with why.
+    ``differences`` lists each record created, changed, retired or deleted
+    (or, in a dry run, that would be); ``written`` and ``not_written`` the keys
+    of the records written and of those left for the next run, with why.
+
+    A service has at most one run queued or running, whether sync or dry run:
+    the database refuses a second, so two syncs of a service never run at once.
     """
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="myit_syncs")
@@ -61,6 +64,13 @@ class SyncRun(models.Model):
     class Meta:
         ordering = ["-queued_at", "-id"]
         indexes = [models.Index(fields=["service", "-queued_at", "-id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=models.Q(status__in=[SyncStatus.QUEUED, SyncStatus.RUNNING]),
+                name="myit_one_active_sync_per_service",
+            )
+        ]
 
     def __str__(self) -> str:
         kind = "Dry run" if self.dry_run else "Sync"

@@ -76,6 +76,8 @@ class SyncOutcome:
     held: dict[str, Any] = field(default_factory=dict)
     # Records found or created whose sys_id OSR should store: key -> (table, sys_id).
     records: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Keys of records OSR no longer keeps (retired, deleted or no longer used).
+    forgotten: list[str] = field(default_factory=list)
 
     def summary(self, dry_run: bool) -> str:
         """One line for the progress of a run."""
@@ -85,9 +87,11 @@ class SyncOutcome:
         if dry_run:
             return f"{count} difference{'s' if count != 1 else ''}" if count else "in step"
         created = sum(1 for d in self.differences if d["action"] == "create")
+        removed = sum(1 for d in self.differences if d["action"] in ("retire", "delete"))
         if not count:
             return "in step, nothing written"
-        return f"{created} created, {count - created} updated"
+        line = f"{created} created, {count - created - removed} updated"
+        return f"{line}, {removed} retired" if removed else line
 
 
 def group_names(facts: MyitServiceFacts, mapping: Mapping) -> dict[str, tuple[str, str]]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from osr.catalogue.models import Component, Dependency, Service
 from osr.core.audit import acting_as
+from osr.core.refusals import Conflicting
 
 from .checks import CheckResult, evaluate
 from .choices import SyncStatus
@@ -19,23 +21,67 @@ from .models import MyitRecord, MyitSnapshot, SyncRun
 from .plan import ComponentFacts, MyitServiceFacts, SyncOutcome
 from .sync import Sync
 
+# A run queued or running this long is taken to be abandoned (its worker died):
+# it no longer stops the service from syncing. Far longer than any sync takes.
+ABANDONED_AFTER = timedelta(hours=6)
+ACTIVE = (SyncStatus.QUEUED, SyncStatus.RUNNING)
+OWN_GROUPS = ("group:support", "group:change")
+
+
+class AlreadySyncing(Conflicting):
+    """A service already has a sync or dry run queued or running: 409."""
+
+    detail = "Already syncing"
+
 
 def request_sync(
     services: list[Service], *, by, dry_run: bool = False, enqueue: bool = True
 ) -> list[SyncRun]:
-    """Queue a sync (or dry run) of each service, run by a worker once committed."""
-    requested_by = by if getattr(by, "is_authenticated", False) else None
-    with transaction.atomic():
-        runs = [
-            SyncRun.objects.create(service=s, dry_run=dry_run, requested_by=requested_by)
-            for s in services
-        ]
-        if enqueue and runs:
-            from .tasks import sync_to_myit
+    """Queue a sync (or dry run) of each service, run by a worker once committed.
 
-            ids = [run.pk for run in runs]
-            transaction.on_commit(lambda: sync_to_myit.enqueue(ids))
+    Refused as a whole, naming them, if any of the services is already syncing:
+    the database holds one active run per service, so of two requests made at
+    the same moment one is refused.
+    """
+    requested_by = by if getattr(by, "is_authenticated", False) else None
+    ids = [s.pk for s in services]
+    SyncRun.objects.filter(
+        service_id__in=ids, status__in=ACTIVE, queued_at__lt=timezone.now() - ABANDONED_AFTER
+    ).update(
+        status=SyncStatus.FAILED,
+        finished_at=timezone.now(),
+        message="Taken to be abandoned: no result after "
+        f"{ABANDONED_AFTER.total_seconds() / 3600:g} hours",
+    )
+    busy = set(
+        SyncRun.objects.filter(service_id__in=ids, status__in=ACTIVE).values_list(
+            "service_id", flat=True
+        )
+    )
+    if busy:
+        raise _already_syncing([s for s in services if s.pk in busy])
+    try:
+        with transaction.atomic():
+            runs = [
+                SyncRun.objects.create(service=s, dry_run=dry_run, requested_by=requested_by)
+                for s in services
+            ]
+            if enqueue and runs:
+                from .tasks import sync_to_myit
+
+                queued = [run.pk for run in runs]
+                transaction.on_commit(lambda: sync_to_myit.enqueue(queued))
+    except IntegrityError as error:  # another request queued one between the check and here
+        raise _already_syncing(services) from error
     return runs
+
+
+def _already_syncing(services: list[Service]) -> AlreadySyncing:
+    names = ", ".join(s.name for s in services[:3]) + (" and others" if len(services) > 3 else "")
+    verb = "is" if len(services) == 1 else "are"
+    return AlreadySyncing(
+        f"{names} {verb} already syncing to MyIT: wait for that sync to finish, then try again"
+    )
 
 
 def run_syncs(
@@ -50,17 +96,18 @@ def run_syncs(
     an error records what was and was not written, and the next run resumes
     from the stored sys_ids without creating anything twice.
     """
-    runs = list(
-        SyncRun.objects.filter(pk__in=run_ids, status=SyncStatus.QUEUED)
-        .select_related("requested_by")
-        .order_by("pk")
-    )
+    with transaction.atomic():  # claimed once: a run given to two workers is carried out once
+        runs = list(
+            SyncRun.objects.select_for_update(of=("self",))
+            .filter(pk__in=run_ids, status=SyncStatus.QUEUED)
+            .select_related("requested_by")
+            .order_by("pk")
+        )
+        SyncRun.objects.filter(pk__in=[r.pk for r in runs]).update(
+            status=SyncStatus.RUNNING, started_at=timezone.now()
+        )
     if not runs:
         return []
-    now = timezone.now()
-    SyncRun.objects.filter(pk__in=[r.pk for r in runs]).update(
-        status=SyncStatus.RUNNING, started_at=now
-    )
     mapping = current_mapping()
     try:
         own_client = client is None
@@ -76,7 +123,9 @@ def run_syncs(
             chosen = [r for r in runs if r.dry_run == dry_run]
             if not chosen:
                 continue
-            sync = Sync(client, mapping, dry_run=dry_run, progress=progress)
+            sync = Sync(
+                client, mapping, dry_run=dry_run, progress=progress, group_owners=_group_owners
+            )
             batches = _batches([r.service_id for r in chosen], mapping.batch_size)
             sync.run(batches, len(chosen), lambda s, o: _keep(by_service[s.pk], s, o))
     except Exception:
@@ -142,7 +191,45 @@ def _batches(service_ids: list[int], size: int) -> Iterator[list]:
             for slug in depends_on[s.pk]:
                 if slug in target_ids:
                     stored[s.pk][f"target:{slug}"] = target_ids[slug]
+        remembered = _remembered_queues(services)
+        for s in services:
+            for c in s.components.all():
+                key = f"group:queue:{c.support_group.strip()}"
+                if key in remembered:
+                    stored[s.pk].setdefault(key, remembered[key])
         yield [(s, facts_of(s), stored[s.pk]) for s in services]
+
+
+def _remembered_queues(services: list[Service]) -> dict[str, str]:
+    """The MyIT group each components' support group was first found as, by any service.
+
+    Once found, a queue is known by its sys_id: renamed in MyIT, or joined by
+    another group of its name, it is still the same group for every service.
+    """
+    keys = {
+        f"group:queue:{c.support_group.strip()}"
+        for s in services
+        for c in s.components.all()
+        if c.support_group.strip()
+    }
+    remembered: dict[str, str] = {}
+    for key, sys_id in (
+        MyitRecord.objects.filter(key__in=keys).order_by("pk").values_list("key", "sys_id")
+    ):
+        remembered.setdefault(key, sys_id)
+    return remembered
+
+
+def _group_owners(sys_ids: set[str]) -> dict[str, str]:
+    """Group sys_id -> the slug of the service that first kept it as its support or change group."""
+    owners: dict[str, str] = {}
+    for sys_id, slug in (
+        MyitRecord.objects.filter(sys_id__in=sys_ids, key__in=OWN_GROUPS)
+        .order_by("pk")
+        .values_list("sys_id", "service__slug")
+    ):
+        owners.setdefault(sys_id, slug)
+    return owners
 
 
 def _targets(service: Service) -> list[str]:
@@ -181,6 +268,9 @@ def _keep(run: SyncRun, service: Service, outcome: SyncOutcome) -> None:
         if not run.dry_run:
             _store_sys_ids(service, outcome.records)
             outcome.records.clear()
+            if outcome.forgotten:
+                MyitRecord.objects.filter(service=service, key__in=outcome.forgotten).delete()
+                outcome.forgotten.clear()
             if outcome.held:  # empty when MyIT could not be read
                 now = timezone.now()
                 updated = MyitSnapshot.objects.filter(service=service).update(

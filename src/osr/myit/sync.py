@@ -5,7 +5,12 @@ compares it with what it should hold (``plan.wanted_records``) and writes only
 the differences: a record is found by its stored sys_id, then by its
 correlation id (or name, for groups, or parent-child-type, for
 relationships), and only then created, so a rerun after any failure creates
-no duplicates. A dry run makes the same comparison and writes nothing.
+no duplicates. What OSR made for a part the service no longer has is retired
+(``retire.py``). A dry run makes the same comparison and writes nothing.
+
+A group is looked for by name only until its sys_id is known; a support or
+change group belongs to the service that first stored it, so another service
+whose group has the same name gets a group of its own.
 
 This module talks to MyIT only through ``MyitClient``; what it did is
 reported per service to ``report(service, outcome)`` for the caller to keep.
@@ -18,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .client import MyitClient, MyitError, escape
+from .held import held_by_myit, relate_held
 from .mapping import Mapping
 from .plan import (
     MyitServiceFacts,
@@ -29,8 +35,11 @@ from .plan import (
     relationship_key,
     wanted_records,
 )
+from .retire import gone_components, retire_removed
 
 Report = Callable[[Any, SyncOutcome], None]
+# sys_ids of groups -> the slug of the service whose support or change group each is.
+GroupOwners = Callable[[set[str]], dict[str, str]]
 _QUERY_BUDGET = 3000  # characters of values per query, well inside URL limits
 
 
@@ -44,6 +53,7 @@ class Sync:
         *,
         dry_run: bool = False,
         progress: Callable[[str], None] | None = None,
+        group_owners: GroupOwners | None = None,
     ):
         self.client = client
         self.mapping = mapping
@@ -51,11 +61,15 @@ class Sync:
         self.progress = progress or (lambda line: None)
         self.records: dict[str, dict[str, Any]] = {}  # sys_id -> record as MyIT holds it
         self.matches: dict[tuple[str, str, str], str] = {}  # (table, field, value) -> sys_id
+        self.named: dict[tuple[str, str], list[str]] = {}  # (table, group name) -> sys_ids
+        self.owners: dict[str, str] = {}  # group sys_id -> the slug of the service owning it
+        self._owners_of = group_owners or (lambda sys_ids: {})
+        self._owners_asked: set[str] = set()  # groups whose owner OSR has looked up
         self.relationships: dict[tuple[str, str, str], str] = {}  # (parent, child, type) -> id
         self.members: Counter[str] = Counter()  # group sys_id -> members
         self.users: dict[str, str] = {}  # email -> sys_id, "" when MyIT has no such user
         self.service_ids: dict[str, str] = {}  # slug -> business service sys_id
-        self._depends_on_type = ""
+        self.depends_on_type = ""
         self._deferred: list[tuple[Any, MyitServiceFacts, Wanted, SyncOutcome]] = []
 
     def run(
@@ -94,7 +108,7 @@ class Sync:
         self, batch: list[tuple[Any, MyitServiceFacts, dict[str, str]]]
     ) -> list[list[Wanted]]:
         m = self.mapping
-        if not self._depends_on_type:
+        if not self.depends_on_type:
             found = list(
                 self.client.list(
                     m.table("relationship_type"),
@@ -104,7 +118,7 @@ class Sync:
             )
             if not found:
                 raise MyitError(f"relationship type {m.depends_on!r} is not in MyIT")
-            self._depends_on_type = found[0]["sys_id"]
+            self.depends_on_type = found[0]["sys_id"]
         emails = {
             e.lower()
             for _, f, _ in batch
@@ -118,7 +132,7 @@ class Sync:
         known_users = {e: i for e, i in self.users.items() if i}
 
         plans = [
-            wanted_records(f, m, users=known_users, depends_on_type=self._depends_on_type)
+            wanted_records(f, m, users=known_users, depends_on_type=self.depends_on_type)
             for _, f, _ in batch
         ]
         for kind in ("group", "service", "offering", "component"):
@@ -130,7 +144,14 @@ class Sync:
             ]
             if kind == "service":
                 wanted += self._dependency_targets(batch)
+            if kind == "component":
+                wanted += gone_components(batch, plans, m)
             self._fetch(kind, wanted)
+            if kind == "group":
+                unasked = {i for found in self.named.values() for i in found} - self._owners_asked
+                if unasked:
+                    self.owners = self._owners_of(unasked) | self.owners  # this run's claims stand
+                    self._owners_asked |= unasked
         for _, facts, stored in batch:
             for slug, stored_id in [(facts.slug, stored.get("service", ""))] + [
                 (target, stored.get(f"target:{target}", "")) for target in facts.depends_on
@@ -155,8 +176,8 @@ class Sync:
                 rel["sys_id"]
             )
         groups = {
-            self._existing(w, stored)
-            for (_, _, stored), plan in zip(batch, plans, strict=True)
+            self._existing(w, stored, facts.slug)
+            for (_, facts, stored), plan in zip(batch, plans, strict=True)
             for w in plan
             if w.kind == "group" and w.role != "change"
         } - {""}
@@ -188,8 +209,9 @@ class Sync:
         }
         fields = sorted(names)
         by_id = {s for _, s in wanted if s and s not in self.records}
+        by_name = wanted[0][0].kind == "group"
         for record in self._find(table, "sys_id", by_id, fields):
-            self._remember(table, record)
+            self._remember(table, record, by_name)
         match_field = wanted[0][0].match_field
         unmatched = {
             w.match_value
@@ -198,7 +220,7 @@ class Sync:
             and (table, match_field, w.match_value) not in self.matches
         }
         for record in self._find(table, match_field, unmatched, fields):
-            self._remember(table, record)
+            self._remember(table, record, by_name)
 
     def _find(self, table: str, field: str, values: Iterable[str], fields: list[str]):
         """Records whose field has one of the values, in as few queries as fit in a URL."""
@@ -209,20 +231,41 @@ class Sync:
                 query = f"{field}IN{','.join(escape(v) for v in chunk)}"
             yield from self.client.list(table, query=query, fields=fields)
 
-    def _remember(self, table: str, record: dict[str, Any]) -> None:
-        self.records[record["sys_id"]] = record
-        m = self.mapping
-        for name in (m.correlation_field, m.group_fields["name"]):
-            value = plain(record.get(name))
-            if value:
-                self.matches.setdefault((table, name, value), record["sys_id"])
+    def _remember(self, table: str, record: dict[str, Any], by_name: bool) -> None:
+        sys_id = record["sys_id"]
+        self.records[sys_id] = record
+        if by_name:  # groups: every group of a name, in MyIT's sys_id order
+            name = plain(record.get(self.mapping.group_fields["name"]))
+            found = self.named.setdefault((table, name), [])
+            if sys_id not in found:
+                found.append(sys_id)
+            return
+        value = plain(record.get(self.mapping.correlation_field))
+        if value:
+            self.matches.setdefault((table, self.mapping.correlation_field, value), sys_id)
 
-    def _existing(self, w: Wanted, stored: dict[str, str] | str) -> str:
+    def _existing(self, w: Wanted, stored: dict[str, str] | str, slug: str = "") -> str:
         """The sys_id of the record MyIT already holds for a wanted record, or ""."""
         sys_id = stored.get(w.key, "") if isinstance(stored, dict) else stored
+        if w.kind == "group":
+            return self._group(w, sys_id, slug)
         if sys_id and sys_id in self.records:
             return sys_id
         return self.matches.get((w.table, w.match_field, w.match_value), "")
+
+    def _group(self, w: Wanted, stored_id: str, slug: str) -> str:
+        """The group remembered for a wanted group, else the first of its name free to take.
+
+        A queue is shared, so any group of its name will do; a support or change
+        group owned by another service is never taken, even if it has the name.
+        """
+
+        def free(sys_id: str) -> bool:
+            return w.role == "queue" or self.owners.get(sys_id, slug) == slug
+
+        if stored_id in self.records and free(stored_id):
+            return stored_id
+        return next((i for i in self.named.get((w.table, w.match_value), []) if free(i)), "")
 
     # -- Writing the differences ---------------------------------------------------
 
@@ -237,7 +280,7 @@ class Sync:
                 if fields is None:
                     self._deferred.append((service, facts, w, outcome))
                     continue
-                resolved[w.key] = self._write(w, fields, stored, outcome)
+                resolved[w.key] = self._write(w, fields, stored, outcome, facts.slug)
                 if w.key == "service":
                     self.service_ids[facts.slug] = resolved[w.key]
             except MyitError as error:
@@ -247,7 +290,9 @@ class Sync:
                     for later in plan[position:]
                 ]
                 break
-        outcome.held = self._held(facts, plan, resolved)
+        if not outcome.error:
+            retire_removed(self, stored, plan, set(resolved.values()), outcome)
+        outcome.held = held_by_myit(self, facts, plan, resolved)
         return outcome
 
     def _resolve(self, w: Wanted, resolved: dict[str, str]) -> dict[str, str] | None:
@@ -262,13 +307,16 @@ class Sync:
                 fields[name] = value
         return fields
 
-    def _write(self, w: Wanted, fields: dict[str, str], stored: dict[str, str], outcome) -> str:
+    def _write(
+        self, w: Wanted, fields: dict[str, str], stored: dict[str, str], outcome, slug: str
+    ) -> str:
         """Create or patch one record as needed; return its sys_id."""
         if w.kind == "relationship":
             sys_id = self.relationships.get(relationship_key(fields, self.mapping), "")
         else:
-            sys_id = self._existing(w, stored)
+            sys_id = self._existing(w, stored, slug)
         if sys_id:
+            self._claim(w, sys_id, slug)
             if stored.get(w.key) != sys_id:
                 outcome.records[w.key] = (w.table, sys_id)
             changes = changed_fields(self.records.get(sys_id, {}), fields) if w.keep_in_step else {}
@@ -297,9 +345,17 @@ class Sync:
             outcome.records[w.key] = (w.table, sys_id)
         if w.kind == "relationship":
             self.relationships[relationship_key(fields, self.mapping)] = sys_id
+        elif w.kind == "group":
+            self.named.setdefault((w.table, w.match_value), []).append(sys_id)
+            self._claim(w, sys_id, slug)
         else:
             self.matches[(w.table, w.match_field, w.match_value)] = sys_id
         return sys_id
+
+    def _claim(self, w: Wanted, sys_id: str, slug: str) -> None:
+        """A support or change group found or made for a service is that service's from now on."""
+        if w.kind == "group" and w.role != "queue":
+            self.owners.setdefault(sys_id, slug)
 
     def _finish_deferred(self, report: Report, stopped: str) -> None:
         """Relate services to those they depend on, once both are in MyIT."""
@@ -320,60 +376,13 @@ class Sync:
                         {"key": w.key, "reason": f"{target} is not in MyIT yet: sync it too"}
                     )
                     continue
-                self._write(w, fields, {}, outcome)
-                _relate_held(outcome.held, target)
+                self._write(w, fields, {}, outcome, facts.slug)
+                relate_held(outcome.held, target)
             except MyitError as error:
                 outcome.error = str(error)
                 outcome.not_written.append({"key": w.key, "reason": str(error)})
         for service, _, outcome in touched.values():
             report(service, outcome)
-
-    # -- What MyIT now holds -------------------------------------------------------
-
-    def _held(self, facts: MyitServiceFacts, plan: list[Wanted], resolved: dict[str, str]):
-        def record(key: str) -> dict[str, Any] | None:
-            sys_id = resolved.get(key, "")
-            if not sys_id or sys_id not in self.records:
-                return None
-            fields = {k: plain(v) for k, v in self.records[sys_id].items()}
-            return {"sys_id": sys_id, "table": fields.get("sys_class_name", ""), "fields": fields}
-
-        type_id = self._depends_on_type
-        offering = resolved.get("offering", "")
-        held: dict[str, Any] = {
-            "service": record("service"),
-            "offering": record("offering"),
-            "components": [],
-            "groups": [],
-            "depends_on": [],
-        }
-        for w in plan:
-            if w.kind == "component":
-                found = record(w.key) or {}
-                related = (offering, found.get("sys_id", ""), type_id) in self.relationships
-                name = str(w.fields[self.mapping.component_fields["name"]])
-                held["components"].append(
-                    {"key": w.key, "name": name, "sys_id": found.get("sys_id"), "related": related}
-                    | {"fields": found.get("fields", {})}
-                )
-            elif w.kind == "group":
-                sys_id = resolved.get(w.key, "")
-                held["groups"].append(
-                    {"key": w.key, "role": w.role, "name": w.match_value, "sys_id": sys_id or None}
-                    | {"members": self.members.get(sys_id, 0)}
-                )
-            elif w.kind == "relationship" and w.key.startswith("relationship:service>"):
-                target = w.key.rsplit(":", 1)[1]
-                target_id = self.service_ids.get(target, "")
-                related = (resolved.get("service", ""), target_id, type_id) in self.relationships
-                held["depends_on"].append({"slug": target, "related": related})
-        return held
-
-
-def _relate_held(held: dict[str, Any], target: str) -> None:
-    for entry in held.get("depends_on", []):
-        if entry["slug"] == target:
-            entry["related"] = True
 
 
 def _chunks(values: list[str]) -> Iterator[list[str]]:

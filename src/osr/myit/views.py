@@ -47,7 +47,11 @@ def sync(request, slug: str):
     service = get_object_or_404(Service, slug=slug)
     require(request, "myit.sync_service", service)
     dry_run = request.POST.get("dry_run") == "true"
-    [run] = services.request_sync([service], by=request.user, dry_run=dry_run)
+    try:
+        [run] = services.request_sync([service], by=request.user, dry_run=dry_run)
+    except services.AlreadySyncing as refusal:
+        messages.error(request, refusal.message)
+        return redirect("catalogue:service_section", service.slug, "myit")
     what = "A preview of the changes to MyIT" if dry_run else "A sync to MyIT"
     messages.success(request, f"{what} has been queued for {service}")
     return redirect(run.get_absolute_url())

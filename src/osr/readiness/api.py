@@ -13,9 +13,11 @@ from ninja import Field, Query, Router, Schema, Status
 from osr.catalogue.choices import Phase
 from osr.catalogue.models import Service
 from osr.core.answers import With
+from osr.core.api_contract import Input
 from osr.core.api_crud import ErrorOut
 from osr.core.paging import Shown, paginated
 from osr.core.refusals import Invalid, invalid
+from osr.core.resources import DatabaseId
 from osr.core.shortcuts import get_or_404, require
 
 from . import services
@@ -120,15 +122,15 @@ class PortfolioQuery(Schema):
     phase: str = ""
 
 
-class VerifyIn(Schema):
+class VerifyIn(Input):
     note: str = ""
 
 
-class RejectIn(Schema):
+class RejectIn(Input):
     reason: str = ""
 
 
-class WaiverIn(Schema):
+class WaiverIn(Input):
     requirement: str
     reason: str = ""
     expires_on: dt.date | None = None
@@ -239,7 +241,7 @@ def submit_evidence(request, slug: str):
     response={200: EvidenceOut, 409: ErrorOut},
     summary="Verify evidence: the requirement is met",
 )
-def verify_evidence(request, evidence_id: int, body: VerifyIn):
+def verify_evidence(request, evidence_id: DatabaseId, body: VerifyIn):
     evidence = _evidence(evidence_id)
     require(request, "readiness.verify_evidence", evidence)
     form = VerifyForm({"note": body.note})
@@ -254,7 +256,7 @@ def verify_evidence(request, evidence_id: int, body: VerifyIn):
     response={200: EvidenceOut, 409: ErrorOut},
     summary="Reject evidence, with the reason the team will see",
 )
-def reject_evidence(request, evidence_id: int, body: RejectIn):
+def reject_evidence(request, evidence_id: DatabaseId, body: RejectIn):
     evidence = _evidence(evidence_id)
     require(request, "readiness.reject_evidence", evidence)
     form = RejectForm({"reason": body.reason})

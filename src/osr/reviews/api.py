@@ -15,6 +15,7 @@ from osr.core.api_crud import ErrorOut
 from osr.core.concurrency import check_if_match, etag_of
 from osr.core.paging import Shown, paginated
 from osr.core.refusals import Invalid, invalid
+from osr.core.resources import DatabaseId
 from osr.core.shortcuts import require
 
 from . import services
@@ -110,7 +111,7 @@ def schedule_board(request, body: BoardIn):
 
 
 @router.get("/review-boards/{board_id}", response=BoardOut, summary="A review board")
-def get_board(request, board_id: int):
+def get_board(request, board_id: DatabaseId):
     board = _board(board_id)
     require(request, "reviews.view_reviewboard", board)
     return board
@@ -119,7 +120,7 @@ def get_board(request, board_id: int):
 @router.post(
     "/review-boards/{board_id}/panel", response={201: BoardOut}, summary="Add a panel member"
 )
-def add_panel_member(request, board_id: int, body: PanelMemberIn):
+def add_panel_member(request, board_id: DatabaseId, body: PanelMemberIn):
     board = _board(board_id)
     require(request, "reviews.change_reviewboard", board)
     person = Person.objects.filter(pk=body.person).first()
@@ -134,7 +135,7 @@ def add_panel_member(request, board_id: int, body: PanelMemberIn):
     response={201: ItemOut},
     summary="Put a service on the agenda; its team and the panel are notified",
 )
-def add_to_agenda(request, board_id: int, body: AgendaIn):
+def add_to_agenda(request, board_id: DatabaseId, body: AgendaIn):
     board = _board(board_id)
     require(request, "reviews.change_reviewboard", board)
     service = Service.objects.filter(slug=body.service).first()
@@ -152,7 +153,7 @@ def add_to_agenda(request, board_id: int, body: AgendaIn):
     description="Send the agenda item's current ETag in `If-Match`.",
 )
 def remove_from_agenda(
-    request, board_id: int, slug: str, if_match: str | None = Header(None, alias="If-Match")
+    request, board_id: DatabaseId, slug: str, if_match: str | None = Header(None, alias="If-Match")
 ):
     board = _board(board_id)
     require(request, "reviews.change_reviewboard", board)
@@ -167,7 +168,7 @@ def remove_from_agenda(
     response=ItemOut,
     summary="A service on the agenda: its board pack and the board's decisions",
 )
-def get_item(request, response: HttpResponse, board_id: int, slug: str):
+def get_item(request, response: HttpResponse, board_id: DatabaseId, slug: str):
     board = _board(board_id)
     require(request, "reviews.view_reviewboard", board)
     shown = _item_shown(_item(board, slug))
@@ -180,7 +181,7 @@ def get_item(request, response: HttpResponse, board_id: int, slug: str):
     response=ItemOut,
     summary="Assemble the board pack again from what OSR holds now",
 )
-def refresh_pack(request, board_id: int, slug: str):
+def refresh_pack(request, board_id: DatabaseId, slug: str):
     board = _board(board_id)
     require(request, "reviews.change_reviewboard", board)
     item = _item(board, slug)
@@ -193,7 +194,7 @@ def refresh_pack(request, board_id: int, slug: str):
     response=AssessmentsOut,
     summary="Your assessment, and the panel's once yours is submitted",
 )
-def list_assessments(request, board_id: int, slug: str):
+def list_assessments(request, board_id: DatabaseId, slug: str):
     board = _board(board_id)
     require(request, "reviews.view_reviewboard", board)
     own, others = services.assessments_shown_to(_item(board, slug), request.user)
@@ -205,7 +206,7 @@ def list_assessments(request, board_id: int, slug: str):
     response=AssessmentOut,
     summary="Save your ratings as a draft, or submit them (panel members only)",
 )
-def save_assessment(request, board_id: int, slug: str, body: AssessmentIn):
+def save_assessment(request, board_id: DatabaseId, slug: str, body: AssessmentIn):
     board = _board(board_id)
     require(request, "reviews.assess", board)
     ratings = {code: (r.rating, r.comment) for code, r in body.ratings.items()}
@@ -220,7 +221,7 @@ def save_assessment(request, board_id: int, slug: str, body: AssessmentIn):
     response={201: DecisionOut},
     summary="Record the board's outcome for a service, or a correction of it",
 )
-def record_outcome(request, board_id: int, slug: str, body: OutcomeIn):
+def record_outcome(request, board_id: DatabaseId, slug: str, body: OutcomeIn):
     board = _board(board_id)
     require(request, "reviews.record_outcome", board)
     item = _item(board, slug)
@@ -267,7 +268,7 @@ def list_actions(request):
 
 
 @router.get("/actions/{action_id}", response=ActionOut, summary="An action")
-def get_action(request, action_id: int):
+def get_action(request, action_id: DatabaseId):
     action = get_object_or_404(
         Action.objects.select_related("service__delivery_group", "owner"), pk=action_id
     )
@@ -276,7 +277,7 @@ def get_action(request, action_id: int):
 
 
 @router.post("/actions/{action_id}/close", response=ActionOut, summary="Close an open action")
-def close_action(request, action_id: int, body: CloseIn):
+def close_action(request, action_id: DatabaseId, body: CloseIn):
     action = get_object_or_404(
         Action.objects.select_related("service__delivery_group", "owner"), pk=action_id
     )
@@ -330,7 +331,7 @@ def record_rehearsal(request, slug: str, body: RehearsalIn):
     summary="Make a rehearsal's finding an action with an owner and a due date",
 )
 def raise_finding_action(
-    request, slug: str, rehearsal_id: int, finding_id: int, body: FindingActionIn
+    request, slug: str, rehearsal_id: DatabaseId, finding_id: DatabaseId, body: FindingActionIn
 ):
     service = get_object_or_404(Service, slug=slug)
     require(request, "reviews.raise_action", service)

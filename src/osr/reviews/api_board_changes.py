@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Router
 
 from osr.core.refusals import Invalid, invalid
+from osr.core.resources import DatabaseId
 from osr.core.shortcuts import require
 
 from . import services
@@ -29,7 +30,7 @@ def _board(board_id: int) -> ReviewBoard:
     description="`place` and `call_link` stay as they are unless given. Sending what the "
     "board already holds changes nothing and tells no one.",
 )
-def reschedule_board(request, board_id: int, body: RescheduleIn):
+def reschedule_board(request, board_id: DatabaseId, body: RescheduleIn):
     board = _board(board_id)
     require(request, "reviews.reschedule_board", board)
     today = timezone.localdate()
@@ -69,7 +70,7 @@ def reschedule_board(request, board_id: int, body: RescheduleIn):
     description="The board keeps its record with the status `cancelled`; the services on "
     "its agenda may then go on another board. A cancelled board is refused with 409.",
 )
-def cancel_board(request, board_id: int, body: CancelIn):
+def cancel_board(request, board_id: DatabaseId, body: CancelIn):
     board = _board(board_id)
     require(request, "reviews.cancel_board", board)
     services.cancel_board(board, reason=body.reason, by=request.user, today=timezone.localdate())
@@ -83,7 +84,7 @@ def cancel_board(request, board_id: int, body: CancelIn):
     description="Once recorded, a change is a correction and needs a `reason`, kept in the "
     "board's changes and the audit trail. Outcomes already recorded stay.",
 )
-def record_board_notes(request, board_id: int, body: BoardNotesIn):
+def record_board_notes(request, board_id: DatabaseId, body: BoardNotesIn):
     board = _board(board_id)
     require(request, "reviews.record_notes", board)
     services.record_board_notes(

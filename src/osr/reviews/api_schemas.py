@@ -11,9 +11,10 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from osr.core.answers import With
+from osr.core.api_contract import Input
 
 
 class ReviewPersonOut(Schema):
@@ -45,7 +46,7 @@ class AgendaEntryOut(Schema):
         return item.get_absolute_url()
 
 
-class BoardIn(Schema):
+class BoardIn(Input):
     delivery_group: str = Field(description="The delivery group's slug")
     starts_at: dt.datetime
     place: str = ""
@@ -87,18 +88,18 @@ class BoardOut(Schema):
         return board.get_absolute_url()
 
 
-class RescheduleIn(Schema):
+class RescheduleIn(Input):
     starts_at: dt.datetime
     place: str | None = Field(None, description="Unchanged when left out")
     call_link: str | None = Field(None, description="Unchanged when left out")
     reason: str = Field("", description="Why: the teams and the panel are told")
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: str = Field("", description="Why: the teams and the panel are told")
 
 
-class BoardNotesIn(Schema):
+class BoardNotesIn(Input):
     notes: str = ""
     attended: list[int] = Field(
         default_factory=list, description="The ids of the panel members (people) who attended"
@@ -106,12 +107,12 @@ class BoardNotesIn(Schema):
     reason: str = Field("", description="Why, once notes or attendance are recorded")
 
 
-class PanelMemberIn(Schema):
+class PanelMemberIn(Input):
     person: int
     specialism: str
 
 
-class AgendaIn(Schema):
+class AgendaIn(Input):
     service: str = Field(description="The service's slug")
 
 
@@ -190,18 +191,18 @@ class ItemOut(Schema):
         return f"{item.get_absolute_url()}/pack.pdf"
 
 
-class RatingIn(Schema):
+class RatingIn(Input):
     rating: str = ""
     comment: str = ""
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(Input):
     ratings: dict[str, RatingIn] = Field(
         default_factory=dict,
         description="By criterion: uptime, deployment, quality_assurance, "
         "live_like_testing, monitoring, organisational, end_to_end",
     )
-    submit: bool = Field(False, description="Submit for good; otherwise saved as a draft")
+    submit: StrictBool = Field(False, description="Submit for good; otherwise saved as a draft")
 
 
 class AssessmentOut(Schema):
@@ -222,24 +223,24 @@ class AssessmentsOut(Schema):
     )
 
 
-class ConditionIn(Schema):
+class ConditionIn(Input):
     description: str
     owner: int = Field(description="The id of the person who owns the action")
     due_on: dt.date
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(Input):
     outcome: str = Field(description="green, amber or red")
     summary: str
     conditions: list[ConditionIn] = []
     corrects: int | None = Field(None, description="The id of the decision this corrects")
 
 
-class CloseIn(Schema):
+class CloseIn(Input):
     note: str = ""
 
 
-class RehearsalIn(Schema):
+class RehearsalIn(Input):
     kind: str = Field(description="incident or change")
     held_on: dt.date
     scenario: str
@@ -270,6 +271,6 @@ class RehearsalOut(Schema):
     findings: list[RehearsalFindingOut]
 
 
-class FindingActionIn(Schema):
+class FindingActionIn(Input):
     owner: int
     due_on: dt.date

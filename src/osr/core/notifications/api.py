@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
+from osr.core.api_contract import Input
+
 from ..shortcuts import require
 from .preferences import preferences_of, set_preferences
 
@@ -15,7 +17,7 @@ class PreferencesOut(Schema):
     preferences: dict[str, str]
 
 
-class PreferencesIn(Schema):
+class PreferencesIn(Input):
     # kind -> "now", "digest" or "off"; kinds not named keep their setting.
     preferences: dict[str, str]
 

@@ -2,10 +2,15 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import osr.devtools.signing
+import secrets
 import uuid
 from django.conf import settings
 from django.db import migrations, models
+
+
+def new_salt() -> str:
+    # The salt of a secret derived from the secret key, until 0002 kept secrets instead.
+    return secrets.token_hex(16)
 
 
 class Migration(migrations.Migration):
@@ -93,7 +98,7 @@ class Migration(migrations.Migration):
                 (
                     "salt",
                     models.CharField(
-                        default=osr.devtools.signing.new_salt, editable=False, max_length=64
+                        default=new_salt, editable=False, max_length=64
                     ),
                 ),
                 ("last_delivery_at", models.DateTimeField(blank=True, null=True)),

@@ -1,9 +1,14 @@
-"""``osr users create``: add a user with a role, linked to the catalogue."""
+"""``osr users create``: add a user with a role, linked to the catalogue.
+
+``osr users unlock``: lift an account's sign-in limits.
+"""
 
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from osr.core import ratelimit
 from osr.core.accounts import AccountRefused, create_user
 from osr.core.roles import ROLES
 
@@ -36,8 +41,27 @@ class Command(BaseCommand):
             help="Read the password from the first line of standard input "
             "(without it the user signs in through single sign-on only)",
         )
+        unlock = actions.add_parser(
+            "unlock",
+            help="Lift the account's sign-in limits: its failed sign-ins, from every "
+            "address, are forgotten",
+        )
+        unlock.add_argument("username")
 
     def handle(self, *args, **options):
+        if options["action"] == "unlock":
+            self.unlock(options["username"])
+        else:
+            self.create(options)
+
+    def unlock(self, username: str) -> None:
+        model = get_user_model()
+        if not model.objects.filter(**{model.USERNAME_FIELD: username}).exists():
+            raise CommandError(f"There is no user {username}")
+        ratelimit.lift_limits(username)
+        self.stdout.write(f"Lifted the sign-in limits of {username}")
+
+    def create(self, options) -> None:
         password = None
         if options["password_stdin"]:
             password = sys.stdin.readline().rstrip("\r\n")

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             runs = services.sync_now(
                 chosen, by=None, dry_run=dry_run, progress=lambda line: self.stdout.write(line)
             )
-        except MyitError as error:
+        except (MyitError, services.AlreadySyncing) as error:
             raise CommandError(str(error)) from error
         for run in runs:
             if dry_run and run.differences:
@@ -73,7 +73,9 @@ def describe(difference: dict) -> str:
     if difference["action"] == "create":
         fields = ", ".join(f"{k}={v!r}" for k, v in difference["fields"].items())
         return f"create {difference['table']} {difference['key']}: {fields}"
+    if difference["action"] == "delete":
+        return f"delete {difference['table']} {difference['key']} ({difference['sys_id']})"
     changes = ", ".join(
         f"{k}: {old!r} -> {new!r}" for k, (old, new) in difference["changes"].items()
     )
-    return f"update {difference['table']} {difference['key']}: {changes}"
+    return f"{difference['action']} {difference['table']} {difference['key']}: {changes}"
