@@ -127,7 +127,7 @@ def test_incident_contacts_page_has_copyable_text_and_print_styles(page, chain):
     html = page("live_services_manager").get("/services/api/incident-contacts").content.decode()
     assert "Incident contacts for Api" in html
     assert 'id="incident-text"' in html and "1. Portal (alpha)" in html
-    assert "graph/graph.css" in html and "graph/copy.js" in html
+    assert "graph/graph.css" in html and "osr/copy.js" in html
 
 
 def test_service_page_links_to_the_graph_pages(page, chain):
