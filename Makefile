@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := src/osr/static/govuk/govuk-frontend.min.css
-VENDOR := src/osr/static/vendor/cytoscape.min.js src/osr/static/vendor/cytoscape-dagre.min.js
+VENDOR := src/osr/static/vendor/cytoscape.min.js src/osr/static/vendor/cytoscape-dagre.min.js \
+	src/osr/static/vendor/chart.umd.min.js
 
 .PHONY: run test lint typecheck pytest assets install browser documents bench clean
 
@@ -35,11 +36,13 @@ $(ASSETS): package.json package-lock.json
 	sed 's#url(/assets/#url(assets/#g' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(ASSETS)
 
 # Front-end libraries the pages load as they are published: the dependency map's
-# Cytoscape.js and its dagre layout (cytoscape-dagre's dist file bundles dagre itself).
+# Cytoscape.js and its dagre layout (cytoscape-dagre's dist file bundles dagre itself),
+# and Chart.js for the readiness trends.
 $(VENDOR): $(ASSETS)
 	mkdir -p src/osr/static/vendor
 	cp node_modules/cytoscape/dist/cytoscape.min.js src/osr/static/vendor/
 	cp node_modules/cytoscape-dagre/dist/cytoscape-dagre.min.js src/osr/static/vendor/
+	sed '/sourceMappingURL/d' node_modules/chart.js/dist/chart.umd.min.js > src/osr/static/vendor/chart.umd.min.js
 
 # The browser journeys drive Debian's Chromium (never a downloaded browser build).
 browser:

@@ -205,6 +205,7 @@ _.requests_with_cookie
 # Daily jobs named by OSR_DAILY_JOBS in settings (not scanned); the review boards'
 # notification kinds, used by their notices; outbox fields written through update().
 _.send_expiry_warnings
+_.refresh_due
 _.send_digests
 _.sweep_outbox
 _.anchor_daily
@@ -253,3 +254,33 @@ _.ContainsAnyCase
 _.lookup_name
 _.get_db_prep_lookup
 _.as_sql
+
+# Readiness over time: the daily job (named in settings), snapshot and plan columns read
+# by the admin and the API, API schema fields, and the policy comparison form's field.
+_.record_yesterday
+_.live_data_outstanding
+_.recorded_at
+_.started_by
+_.projected_on
+_.pace_per_week
+_.new_policy
+
+# Stored readiness results: columns filtered and written through the ORM by name.
+_.policy_digest
+_.stale
+_.blocker_count
+
+# Read by name: a form field's API type (core/resources.py), Django's model state after
+# a bulk insert, API schema fields and change columns listed by the estate's changes.
+_.api_input_type
+_.db
+_.open_requirements
+_.affects_live_data
+
+# What tests use of the blast radius and of the fake MyIT's switches (a field removed,
+# an ACL, an hourly limit, its clock moved on).
+_.named_all
+_.remove_field
+_.deny
+_.rate_limit
+_.advance

@@ -7,7 +7,8 @@ a fresh SQLite database in a temporary data directory:
 
     osr import backstage FILE --dry-run     then     osr import backstage FILE
 
-and a third time, which must change nothing. Each run is timed beside the goal.
+and a third time, which must change nothing. Each run is timed beside the goal,
+with the processor time it used (the honest figure on a machine others share).
 
     OSR_DEBUG=1 .venv/bin/python bench/backstage_import.py [--entities 7000]
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -86,14 +88,20 @@ def catalogue(count: int) -> str:
     return "---\n".join(docs)
 
 
-def run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
-    started = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run ``osr``: its wall-clock seconds, its processor seconds, its last line."""
+    started, cpu = time.perf_counter(), _cpu()
     done = subprocess.run([str(OSR), *args], env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         print(done.stdout[-2000:], done.stderr[-2000:], sep="\n")
         raise SystemExit(f"osr {' '.join(args)} failed")
-    return elapsed, done.stdout.strip().splitlines()[-1]
+    return elapsed, _cpu() - cpu, done.stdout.strip().splitlines()[-1]
 
 
 def main() -> None:
@@ -122,15 +130,17 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        print(f"{'run':<28} {'seconds':>8}  goal   result")
+        # On a machine others share, the processor seconds show what the run itself
+        # costs; the goal is on the wall-clock seconds.
+        print(f"{'run':<28} {'seconds':>8} {'cpu':>6}  goal   result")
         for label, extra in (
             ("dry run (--dry-run)", ["--dry-run"]),
             ("import", []),
             ("import again (no change)", []),
         ):
-            took, last = run(["import", "backstage", str(path), "--by", "bench", *extra], env)
+            took, cpu, last = run(["import", "backstage", str(path), "--by", "bench", *extra], env)
             verdict = "met" if took < GOAL_SECONDS else "TARGET MISSED"
-            print(f"{label:<28} {took:8.1f}  <{GOAL_SECONDS:.0f}s  {verdict}: {last}")
+            print(f"{label:<28} {took:8.1f} {cpu:6.1f}  <{GOAL_SECONDS:.0f}s  {verdict}: {last}")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,27 @@
-"""Benchmark of the dependency graph index on a generated estate.
+"""Benchmark of the dependency graph and the impact answer on a generated estate.
 
 50,000 services and 175,000 dependencies are written with ``bulk_create`` into a
-temporary SQLite database this script creates. It times building the index from
-the database, then the p50 and p95 of transitive impact queries (every service
-affected if one fails, with depth), done by the index and by networkx on the same
-data in the same run.
+temporary SQLite database this script creates. In the same run it times, each
+beside its goal and beside networkx doing the same work on the same data:
+
+- loading the index from the database (``current_index`` after ``forget``), and
+  building a networkx graph from the same rows read from the database;
+- the impact answer end to end, as ``GET /api/v1/services/{slug}/impact`` makes
+  it short of HTTP: the service read, ``services.impact`` (the search with every
+  depth, the summary by phase and priority, the routes to the nearest live
+  critical services, the first page ranked and read) and ``impact_dict``; and
+  networkx computing the same depths, counts, routes and page in memory, for the
+  most needed services and for random ones, each answer checked against OSR's.
 
     OSR_DEBUG=1 .venv/bin/python bench/graph.py [--services N] [--dependencies N]
 
-Target: impact p95 under 50 ms, and no slower than networkx.
+Exits 1 when a goal is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -22,7 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-TARGET_P95_MS = 50.0
+GOAL_LOAD_S = 1.0  # for 50,000 services: the 15 s goal for 1,050,000, scaled
+GOAL_ANSWER_P95_MS = 50.0  # in process; HTTP adds the rest of the 100 ms goal
+PAGE = 50  # the endpoint's page size
 PHASES = ["discovery", "alpha", "private_beta", "public_beta", "live", "live", "live", "retired"]
 
 
@@ -103,7 +113,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=50_000)
     parser.add_argument("--dependencies", type=int, default=175_000)
-    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--queries", type=int, default=200, help="answers timed of each kind")
     parser.add_argument("--seed", type=int, default=14)
     options = parser.parse_args()
 
@@ -112,73 +122,118 @@ def main() -> int:
         import networkx as nx
 
         from osr.graph.index import current_index, forget
-        from osr.graph.queries import reach
 
         ms, _ = timed(generate, options.services, options.dependencies, options.seed)
         print(
             f"estate: {options.services:,} services, {options.dependencies:,} dependencies "
             f"written in {ms / 1000:.1f} s"
         )
-
-        builds = []
+        loads, nx_loads = [], []
         for _ in range(3):
             forget()
             ms, index = timed(current_index)
-            builds.append(ms)
-        print(f"index build from the database: {statistics.median(builds):.0f} ms (median of 3)")
+            loads.append(ms)
+            ms, graph = timed(networkx_from_database, nx)
+            nx_loads.append(ms)
+        load_s = statistics.median(loads) / 1000
+        print(
+            f"\nload from the database (median of 3): index {load_s:.2f} s "
+            f"(goal < {GOAL_LOAD_S:g} s); networkx graph {statistics.median(nx_loads) / 1000:.2f} s"
+        )
 
-        ms, graph = timed(build_networkx, nx, index)
-        print(f"networkx graph build from the same index: {ms:.0f} ms")
-
+        # The networkx graph's million objects are kept out of the collector's way, so that
+        # neither side's timings pay for walking them (a web process holds no such graph).
+        gc.collect()
+        gc.freeze()
         rng = random.Random(options.seed)
-        random_starts = [rng.randrange(index.service_count) for _ in range(options.queries)]
-        # The services most directly depended on: the worst cases for an impact query.
+        randoms = rng.sample(range(index.service_count), options.queries)
+        # The services most directly depended on: the worst cases for an impact answer.
         hubs = sorted(
             range(index.service_count),
             key=lambda n: index.down_offsets[n + 1] - index.down_offsets[n],
             reverse=True,
         )[: options.queries]
-        verdicts = []
-        for label, starts in (("random services", random_starts), ("most needed services", hubs)):
-            verdicts.append(compare(nx, index, graph, reach, label, starts))
-        met = all(verdicts)
-        print(
-            f"target (p95 < {TARGET_P95_MS:.0f} ms and no slower than networkx): "
-            f"{'met' if met else 'NOT met'}"
-        )
+        met = load_s < GOAL_LOAD_S
+        # Where the search dominates (the hubs), OSR must be no slower than networkx; for a
+        # service few need, OSR's answer is its three queries, and networkx's a lookup.
+        for label, starts, race in (("most needed", hubs, True), ("random", randoms, False)):
+            met &= compare(nx, index, graph, label, [index.slugs[n] for n in starts], race)
+        print(f"\ngoals: {'met' if met else 'NOT met'}")
         return 0 if met else 1
 
 
-def compare(nx, index, graph, reach, label: str, starts: list[int]) -> bool:
-    """Time the impact query from each start with the index and with networkx."""
+def compare(nx, index, graph, label: str, slugs: list[str], race: bool) -> bool:
+    """Time the impact answer of each service by OSR's endpoint function and by networkx."""
+    from osr.graph import services
+    from osr.graph.reports import impact_dict
+
     ours, theirs, sizes = [], [], []
-    for start in starts:
-        ms, found = timed(reach, index, start, "downstream")
+    for slug in slugs:
+        ms, answer = timed(lambda s: impact_dict(services.impact(services.service_or_404(s))), slug)
         ours.append(ms)
-        sizes.append(len(found))
-        ms, lengths = timed(nx.single_source_shortest_path_length, graph, start)
+        sizes.append(answer["count"])
+        ms, same = timed(networkx_answer, nx, graph, index, index.node_for(slug))
         theirs.append(ms)
-        assert len(lengths) - 1 == len(found), "both find the same services"
+        summary = answer["summary"]
+        assert same["count"] == answer["count"], "both find the same services"
+        assert same["by_phase"] == {k: v for k, v in summary["by_phase"].items() if v}
+        assert same["routes"] == [len(r) for r in summary["routes_to_critical_live"]]
+        assert same["page"] == [(row["slug"], row["depth"]) for row in answer["results"]]
     print(
-        f"\nimpact of {len(starts)} {label}: affected services p50 "
+        f"\nimpact answer of {len(slugs)} {label} services: affected p50 "
         f"{percentile(sizes, 0.5):,.0f}, p95 {percentile(sizes, 0.95):,.0f}, max {max(sizes):,}"
     )
     print(f"{'':12} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for name, samples in (("index", ours), ("networkx", theirs)):
+    for name, samples in (("OSR", ours), ("networkx", theirs)):
         print(
-            f"{name:12} {percentile(samples, 0.5):8.3f} {percentile(samples, 0.95):8.3f} "
-            f"{max(samples):8.3f}"
+            f"{name:12} {percentile(samples, 0.5):8.2f} {percentile(samples, 0.95):8.2f} "
+            f"{max(samples):8.2f}"
         )
-    p95, nx_p95 = percentile(ours, 0.95), percentile(theirs, 0.95)
-    return p95 < TARGET_P95_MS and p95 <= nx_p95
+    p95, beside = percentile(ours, 0.95), " and no slower than networkx" if race else ""
+    print(f"OSR p95 {p95:.1f} ms (goal < {GOAL_ANSWER_P95_MS:g} ms{beside})")
+    return p95 < GOAL_ANSWER_P95_MS and (not race or p95 <= percentile(theirs, 0.95))
 
 
-def build_networkx(nx, index):
-    """The same graph in networkx, edges pointing from a service to those that need it."""
+def networkx_from_database(nx):
+    """The graph in networkx from the same rows, edges pointing from a service (or an
+    external system) to the services that need it, nodes numbered as in the index."""
+    from osr.catalogue.models import Dependency
+    from osr.graph.index import current_index
+
+    index = current_index()
+    node_of = {pk: n for n, pk in enumerate(index.db_ids[: index.service_count])}
+    external = {
+        pk: index.service_count + n for n, pk in enumerate(index.db_ids[index.service_count :])
+    }
     graph = nx.DiGraph()
     graph.add_nodes_from(range(index.node_count))
-    graph.add_edges_from(zip(index.edge_target, index.edge_source, strict=True))
+    rows = Dependency.objects.values_list("from_service_id", "to_service_id", "to_external_id")
+    graph.add_edges_from(
+        (node_of[to] if to is not None else external[ext], node_of[source])
+        for source, to, ext in rows.iterator(chunk_size=50_000)
+    )
     return graph
+
+
+def networkx_answer(nx, graph, index, start: int) -> dict:
+    """What the impact answer holds, computed with networkx: each affected service's
+    depth, the counts by phase, the routes to the nearest live critical services, and
+    the first page, live and critical first, then nearest, then by name."""
+    routes = nx.single_source_shortest_path(graph, start)
+    del routes[start]
+    by_phase: dict[str, int] = {}
+    ranked = []
+    for node, route in routes.items():
+        phase = index.phase(node)
+        by_phase[phase] = by_phase.get(phase, 0) + 1
+        live, critical = phase == "live", bool(index.critical[node])
+        priority = 0 if live and critical else 1 if live else 2 if critical else 3
+        ranked.append((priority, len(route) - 1, node))
+    ranked.sort()
+    nearest = [routes[node] for priority, _, node in ranked[:5] if priority == 0]
+    page = [(index.slugs[node], depth) for _, depth, node in ranked[:PAGE]]
+    return {"count": len(routes), "by_phase": by_phase, "page": page,
+            "routes": [len(route) for route in nearest]}  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,22 +1,27 @@
-"""Benchmark of the service operations guide: rendering one large guide, and a bulk export.
+"""Benchmark of the service operations guide: one large guide in every format, and a bulk export.
 
-It builds its estate in a temporary SQLite database of its own, then reports:
+It builds its estate in a temporary SQLite database of its own, then reports,
+each figure beside its goal:
 
-- for a service with 20 components and 50 dependencies, the time to assemble its
-  guide and to render it as HTML, DOCX and PDF (the median of several runs), against
-  the targets HTML < 200 ms, DOCX < 500 ms, PDF < 2 s. The targets are judged on the
-  process's CPU time, which other work on a shared machine does not inflate; the wall
-  time and the machine's load average are shown beside it;
-- a bulk export of the approved guides of 1,000 live services (the same ``write_zip``
-  the background task runs, with its progress written to an export record): its time,
-  then its peak memory traced by tracemalloc beside the same export of 100 guides. The
-  peak must not grow with the number of guides (at most 1.5 times the peak for 100);
-  what does grow is the zip's central directory, about 400 bytes an entry.
+- for a service with 20 components and 50 dependencies, the wall-clock time to
+  assemble its guide from the database and render it, as a person asking for a
+  download waits for it, in HTML, DOCX, Markdown and PDF (the median of several
+  runs; goals HTML and Markdown < 200 ms, DOCX < 500 ms, PDF < 2 s). The CPU time
+  and the machine's load average are shown beside it, as a shared machine
+  inflates wall time;
+- a bulk export of the approved guides of 100 live services in DOCX, Markdown
+  and PDF (the same ``write_zip`` the background task runs, with its progress
+  written to an export record): its wall-clock time a guide, then its peak memory
+  traced by tracemalloc beside the same export of a tenth as many guides. The
+  peak must not grow with the number of guides (at most 1.5 times the peak for
+  the tenth); what does grow is the zip's central directory, about 400 bytes an
+  entry. A PDF costs about a second of CPU, so 1,000 guides (``--guides 1000``)
+  take the best part of an hour on a shared 2-core machine.
 
-A missed target is printed as a ``TARGET MISSED`` line; the exit status is 0 either
-way, as the benchmark reports and does not gate. Run it from the project's root:
+A missed goal is printed as a ``TARGET MISSED`` line and the exit status is 1.
+Run it from the project's root:
 
-    OSR_DEBUG=1 .venv/bin/python bench/guides.py [--guides 1000] [--formats docx,md]
+    OSR_DEBUG=1 .venv/bin/python bench/guides.py [--guides 100] [--formats docx,md,pdf]
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-TARGETS_MS = {"html": 200, "docx": 500, "pdf": 2000}
+TARGETS_MS = {"html": 200, "docx": 500, "md": 200, "pdf": 2000}
 REPEATS = 5
 BATCH = 200
 MEMORY_GROWTH_LIMIT = 1.5
@@ -237,6 +242,7 @@ def timed(call, repeats: int = REPEATS) -> tuple[float, float]:
 
 
 def bench_rendering(service, today) -> list[str]:
+    """Assembly from the database and rendering, together, in each format."""
     from osr.guides.assembly import assemble
     from osr.guides.rendering import render
 
@@ -248,16 +254,16 @@ def bench_rendering(service, today) -> list[str]:
     print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     render(guide, "pdf")  # the first PDF loads fonts once per process
     wall, cpu = timed(lambda: assemble(service, today=today))
-    print(f"  assemble   CPU {cpu:7.1f} ms   wall {wall:7.1f} ms")
+    print(f"  assembly alone    wall {wall:7.1f} ms   CPU {cpu:7.1f} ms")
     for fmt, target in TARGETS_MS.items():
-        wall, cpu = timed(lambda fmt=fmt: render(guide, fmt))
+        wall, cpu = timed(lambda fmt=fmt: render(assemble(service, today=today), fmt))
         size = len(render(guide, fmt))
         print(
-            f"  {fmt:<9}  CPU {cpu:7.1f} ms   wall {wall:7.1f} ms"
-            f"   {size / 1024:5.0f} KiB   target < {target} ms"
+            f"  assembly + {fmt:<5}  wall {wall:7.1f} ms   CPU {cpu:7.1f} ms"
+            f"   {size / 1024:5.0f} KiB   goal < {target} ms"
         )
-        if cpu >= target:
-            missed.append(f"TARGET MISSED: {fmt} took {cpu:.0f} ms of CPU (target {target} ms)")
+        if wall >= target:
+            missed.append(f"TARGET MISSED: {fmt} took {wall:.0f} ms (goal {target} ms)")
     return missed
 
 
@@ -290,8 +296,8 @@ def bench_export(count: int, formats: list[str], user, *, traced: bool) -> tuple
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--guides", type=int, default=1000)
-    parser.add_argument("--formats", default="docx,md")
+    parser.add_argument("--guides", type=int, default=100)
+    parser.add_argument("--formats", default="docx,md,pdf")
     args = parser.parse_args()
     formats = args.formats.split(",")
     with tempfile.TemporaryDirectory(prefix="osr-bench-guides-") as tmp:
@@ -334,8 +340,9 @@ def main() -> None:
         print()
         for line in missed:
             print(line)
-        if not missed:
-            print("Every target met.")
+        if missed:
+            sys.exit(1)
+        print("Every goal met.")
 
 
 if __name__ == "__main__":

@@ -1,18 +1,20 @@
-"""Load benchmark: concurrent API clients against OSR on PostgreSQL behind gunicorn.
+"""Load benchmark: concurrent API clients against ``osr serve`` on PostgreSQL.
 
-In a throwaway PostgreSQL database with the demo estate, behind gunicorn in
-production mode on 127.0.0.1, clients mostly read (service lists with filters
-and pages, a service, its readiness and impact, incident contacts) and sometimes
-write (register a service, edit one with ``If-Match``, move their own between
-discovery and alpha, add and remove a dependency) for a bounded time. It prints
-throughput, p50/p95/p99 latency overall and per operation, answers by status and
-errors (5xx, failed connections, unexpected statuses; target zero, else ``TARGET
-MISSED``, exit 0 either way). 409 and 412 from writers racing on one object are
-expected and counted apart; a 412 is re-read and retried. Gunicorn is stopped
-and the database dropped at the end, whatever happens. From the project's root,
-with PostgreSQL on 127.0.0.1:5432 (trust auth; ``BENCH_PG_URL`` names another):
+The demo estate is loaded once into a template database; each run copies it and
+starts ``osr serve`` on the copy (production mode, 127.0.0.1). Clients mostly read
+(lists, a service, its readiness, impact and incident contacts) and sometimes write
+(register, edit with ``If-Match``, move phase, add and remove a dependency) for a
+bounded time. Each run prints throughput and p95 beside the goals, p50/p95/p99 by
+operation, statuses, errors (409 and 412 of writers racing are counted apart; a 412
+is re-read and retried), and the processor time a request cost the server, the
+database and the clients. Any 5xx or failed connection in any run, the first list of
+the estate included, is printed with the traceback logged for its request id, and
+the bench exits 1 saying ``FAILED``; a missed speed goal is reported, not failed.
+Databases are dropped at the end. With PostgreSQL on 127.0.0.1:5432 (trust auth;
+``BENCH_PG_URL`` names another server), from the project's root:
 
-    OSR_DEBUG=1 .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--workers 4]
+    OSR_DEBUG=1 .venv/bin/python bench/load.py [--runs 3] [--clients 50] [--seconds 30]
+        [--workers N] [--threads N] [--database NAME]
 """
 
 from __future__ import annotations
@@ -27,17 +29,22 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import psycopg
 
-from serving import BIN, start_gunicorn, stop
+from osr.core.serving import default_threads, default_workers
+from serving import BIN, cpu_seconds, start_osr_serve, stop, workers_of
 
 API = "/api/v1"
 MAX_REQUESTS_PER_CLIENT = 100_000
 RETRIES = 3
 WHAT = ("services", "delivery-groups")
+GOAL_THROUGHPUT = 400  # requests a second, with 50 clients on the 2-core machine
+GOAL_P95_MS = 150
+
 # Operation -> weight: mostly reads, about a fifth writes.
 MIX = {
     "list": 30, "read": 18, "readiness": 12, "impact": 10, "incident": 10,
@@ -50,6 +57,26 @@ LISTS = [
 ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class ServerError:
+    """A 5xx answer: what was asked, and the request id that finds its traceback in the log."""
+
+    what: str
+    status: int
+    request_id: str
+    body: str
+
+    @classmethod
+    def of(cls, op: str, response: httpx.Response) -> ServerError:
+        request = response.request
+        return cls(
+            what=f"{op}: {request.method} {request.url.raw_path.decode()}",
+            status=response.status_code,
+            request_id=response.headers.get("X-Request-ID", ""),
+            body=response.text[:300],
+        )
+
+
 class Stats:
     """Latencies and statuses of every request, by operation, shared by the clients."""
 
@@ -59,6 +86,7 @@ class Stats:
         self.statuses: Counter = Counter()
         self.errors: Counter = Counter()
         self.conflicts: Counter = Counter()
+        self.server_errors: list[ServerError] = []  # list.append is atomic
 
     def record(self, op: str, seconds: float, status, error: str | None, conflict: bool):
         with self.lock:
@@ -68,6 +96,11 @@ class Stats:
                 self.errors[f"{op}: {error}"] += 1
             elif conflict:
                 self.conflicts[f"{op}: {status}"] += 1
+
+    @property
+    def failed(self) -> int:
+        """Answers that fail the bench: 5xx, and requests that got no answer at all."""
+        return len(self.server_errors) + self.statuses["failed"]
 
 
 class Client:
@@ -96,6 +129,8 @@ class Client:
         status = response.status_code
         error = None if status in ok or status in races else f"{status} {response.text[:120]!r}"
         self.stats.record(op, time.perf_counter() - started, status, error, status in races)
+        if status >= 500:
+            self.stats.server_errors.append(ServerError.of(op, response))
         return response
 
     def run(self) -> None:
@@ -193,13 +228,17 @@ def osr(env: dict, *args: str) -> str:
     return done.stdout
 
 
-def survey(base: str, token: str, log: Path) -> dict:
-    """The services, groups and live services the clients will work on."""
+def survey(base: str, token: str, stats: Stats) -> dict | None:
+    """The services, groups and live services the clients will work on; None if refused."""
     with httpx.Client(base_url=base + API, headers={"Authorization": f"Bearer {token}"}) as http:
         answers = [http.get(f"/{what}", params={"page_size": 200}) for what in WHAT]
+    for answer in answers:
+        stats.record("survey", answer.elapsed.total_seconds(), answer.status_code, None, False)
+        if answer.status_code >= 500:
+            stats.server_errors.append(ServerError.of("survey", answer))
     if failed := [a for a in answers if a.status_code != 200]:
-        print_server_errors(log)
-        sys.exit(f"{failed[0].request.url} answered {failed[0].status_code}")
+        print(f"{failed[0].request.url} answered {failed[0].status_code}: {failed[0].text[:300]}")
+        return None
     services, groups = (answer.json() for answer in answers)
     rows = services["results"]
     return {
@@ -215,90 +254,159 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
 
 
-def report(stats: Stats, elapsed: float, args) -> None:
-    everything = [v for values in stats.latency.values() for v in values]
+def report(stats: Stats, elapsed: float, args) -> tuple[float, float]:
+    """Prints the run's figures; its throughput and p95 in milliseconds."""
+    everything = [v for op, values in stats.latency.items() if op != "survey" for v in values]
     total = len(everything)
-    print(f"\n{args.clients} clients, {args.workers} gunicorn workers x {args.threads} threads, "
-          f"{elapsed:.1f} s: {total} requests, {total / elapsed:.1f} requests/s\n")  # fmt: skip
+    throughput = total / elapsed if elapsed else 0.0
+    serving = f"osr serve: {args.workers} workers x {args.threads} threads"
+    print(f"\n{args.clients} clients, {serving}, {elapsed:.1f} s: {total} requests, "
+          f"{throughput:.1f} requests/s (goal {GOAL_THROUGHPUT})\n")  # fmt: skip
     print(f"{'operation':<20}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
     rows = sorted(stats.latency.items()) + [("all", everything)]
     for op, values in rows:
         if values:
             p50, p95, p99 = (percentile(values, share) for share in (0.5, 0.95, 0.99))
             print(f"{op:<20}{len(values):>10}{p50:>10.1f}{p95:>10.1f}{p99:>10.1f}")
+    p95 = percentile(everything, 0.95) if everything else float("inf")
+    print(f"p95 of all: {p95:.1f} ms (goal < {GOAL_P95_MS})")
     statuses = sorted(stats.statuses.items(), key=str)
-    print("\nstatuses: " + ", ".join(f"{status}: {count}" for status, count in statuses))
+    print("statuses: " + ", ".join(f"{status}: {count}" for status, count in statuses))
     races = ", ".join(f"{what}: {count}" for what, count in sorted(stats.conflicts.items()))
     print(f"writers' races (expected): {sum(stats.conflicts.values())} ({races or 'none'})")
     errors = sum(stats.errors.values())
-    print(f"errors: {errors} (target: 0)")
+    print(f"errors: {errors}, of which 5xx or no answer: {stats.failed} (target: 0)")
     for what, count in stats.errors.most_common(15):
         print(f"  {count} x {what}")
-    if errors or not total:
-        print("TARGET MISSED: errors under load" if errors else "TARGET MISSED: no requests")
+    return throughput, p95
 
 
-def print_server_errors(log: Path) -> None:
-    """The last errors gunicorn logged, each with the end of its traceback."""
-    print("\nthe server's last errors:")
-    marks = ('"ERROR"', '"CRITICAL"', "[ERROR]", "[CRITICAL]")  # OSR's JSON, gunicorn's text
-    logged = [line for line in log.read_text().splitlines() if any(m in line for m in marks)]
-    for line in logged[-5:]:
-        if not line.startswith("{"):
-            print(f"- {line[:300]}")
-            continue
-        entry = json.loads(line)
+def print_server_errors(stats: Stats, log: Path) -> None:
+    """Each 5xx with the traceback logged for its request id; then any other error logged."""
+    logged = []
+    for line in log.read_text().splitlines():
+        if line.startswith("{"):
+            logged.append(json.loads(line))
+        elif "[ERROR]" in line or "[CRITICAL]" in line:  # gunicorn's own, in text
+            logged.append({"message": line, "level": "ERROR"})
+    by_request = {entry.get("request_id"): entry for entry in logged if entry.get("exception")}
+    shown = set()
+    for error in stats.server_errors:
+        entry = by_request.get(error.request_id, {})
+        trace = entry.get("exception", "(no traceback logged for this request id)")
+        last = trace.strip().splitlines()[-1]
+        if (error.what, last) in shown:
+            continue  # the same failure again: once is enough
+        shown.add((error.what, last))
+        print(f"\n{error.status} to {error.what} [{error.request_id}]\n  body: {error.body}")
+        print("  " + "\n  ".join(trace.strip().splitlines()[-12:]))
+    answered = {error.request_id for error in stats.server_errors}
+    others = [e for e in logged if e.get("level") in ("ERROR", "CRITICAL")]
+    for entry in [e for e in others if e.get("request_id") not in answered][-5:]:
         trace = entry.get("exception", "").strip().splitlines()[-6:]
-        print(f"- {entry.get('message')}\n    " + "\n    ".join(trace))
+        print(f"- {entry.get('message', '')[:300]}\n    " + "\n    ".join(trace))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1, help="more than 1: gthread workers")
-    args = parser.parse_args()
+def drive(args, base, token, estate, stats, server, admin, database) -> tuple[float, float]:
+    """The clients' requests for the time given; the figures, with the processor time
+    a request cost the server, the database and the clients themselves."""
+    clients = [Client(n, base, token, estate, stats, 0.0) for n in range(args.clients)]
+    threads = [threading.Thread(target=c.run, daemon=True) for c in clients]
 
-    server_url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-    name = f"osr_load_{os.getpid()}"
-    admin = psycopg.connect(f"{server_url}/postgres", autocommit=True)
+    def used() -> tuple[dict, dict, float]:
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+        backends = [pid for (pid,) in admin.execute(query, [database])]
+        return cpu_seconds(workers_of(server)), cpu_seconds(backends), time.process_time()
+
+    load_before, (server_before, database_before, clients_before) = os.getloadavg()[0], used()
+    started, deadline = time.perf_counter(), time.monotonic() + args.seconds
+    for client, thread in zip(clients, threads, strict=True):
+        client.deadline = deadline
+        thread.start()
+    for thread in threads:  # a request times out after 30 s, a client retries 3 times
+        thread.join(timeout=max(0.0, deadline + 120 - time.monotonic()))
+    elapsed = time.perf_counter() - started
+    server_after, database_after, clients_after = used()
+    throughput, p95 = report(stats, elapsed, args)
+    count = max(1, sum(len(values) for values in stats.latency.values()))
+
+    def per_request(before: dict, after: dict) -> float:
+        return sum(after[pid] - before.get(pid, 0.0) for pid in after) / count * 1000
+
+    print(f"processor time a request: server {per_request(server_before, server_after):.1f} ms, "
+          f"database {per_request(database_before, database_after):.1f} ms, "
+          f"clients {(clients_after - clients_before) / count * 1000:.1f} ms; "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+          f"({os.cpu_count()} cores)")  # fmt: skip
+    return throughput, p95
+
+
+def one_run(number: int, args, admin, server_url: str, token: str) -> tuple[Stats, float, float]:
+    """One run on a fresh copy of the estate, under a gunicorn of its own."""
+    name = f"{args.database}_run{number}"
+    stats = Stats()
     server = None
     with tempfile.TemporaryDirectory(prefix="osr-load-") as tmp:
         log = Path(tmp) / "gunicorn.log"
         try:
-            admin.execute(f'CREATE DATABASE "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{args.database}"')
             env = os.environ | {"DATABASE_URL": f"{server_url}/{name}", "OSR_DATA_DIR": tmp,
-                                "OSR_DEBUG": "1", "OSR_LOG_LEVEL": "WARNING"}  # fmt: skip
-            print(f"Database {name}: migrating and loading the demo estate…", flush=True)
+                                "OSR_LOG_LEVEL": "WARNING"}  # fmt: skip
+            server, base = start_osr_serve(env, log, workers=args.workers, threads=args.threads)
+            estate = survey(base, token, stats)
+            throughput = p95 = 0.0
+            if estate is not None:
+                print(f"Run {number}: gunicorn on {base}: {len(estate['services'])} services, "
+                      f"{args.clients} clients for {args.seconds:g} s…", flush=True)  # fmt: skip
+                throughput, p95 = drive(args, base, token, estate, stats, server, admin, name)
+        finally:
+            if server is not None:
+                stop(server)
+            if stats.failed or stats.errors:
+                print_server_errors(stats, log)
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return stats, throughput, p95
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1, help="each on a fresh copy of the estate")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, help="default: as many as osr serve starts")
+    parser.add_argument("--threads", type=int, help="default: as many as osr serve starts")
+    parser.add_argument("--database", default=f"osr_load_{os.getpid()}", help="template's name")
+    args = parser.parse_args()
+    args.workers = args.workers or default_workers()
+    args.threads = args.threads or default_threads()
+
+    server_url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    admin = psycopg.connect(f"{server_url}/postgres", autocommit=True)
+    runs = []
+    try:
+        admin.execute(f'CREATE DATABASE "{args.database}"')
+        env = os.environ | {"DATABASE_URL": f"{server_url}/{args.database}",
+                            "OSR_DEBUG": "1", "OSR_LOG_LEVEL": "WARNING"}  # fmt: skip
+        with tempfile.TemporaryDirectory(prefix="osr-load-") as tmp:
+            env["OSR_DATA_DIR"] = tmp
+            print(f"Database {args.database}: migrating and loading the demo estate…", flush=True)
             osr(env, "migrate", "--verbosity", "0")
             osr(env, "demo")
             osr(env, "users", "create", "bench", "--role", "admin")
             token = osr(env, "token", "create", "bench").strip()
-            server, base = start_gunicorn(
-                env, log, workers=args.workers, threads=args.threads, timeout=60
-            )
-            estate = survey(base, token, log)
-            print(f"gunicorn on {base}: {len(estate['services'])} services, "
-                  f"{args.clients} clients for {args.seconds:g} s…", flush=True)  # fmt: skip
+        for number in range(1, args.runs + 1):
+            runs.append(one_run(number, args, admin, server_url, token))
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        admin.close()
 
-            stats = Stats()
-            deadline = time.monotonic() + args.seconds
-            clients = [Client(n, base, token, estate, stats, deadline) for n in range(args.clients)]
-            threads = [threading.Thread(target=c.run, daemon=True) for c in clients]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:  # a request times out after 30 s, a client retries 3 times
-                thread.join(timeout=max(0.0, deadline + 120 - time.monotonic()))
-            report(stats, time.perf_counter() - started, args)
-            if stats.errors:
-                print_server_errors(log)
-        finally:
-            if server is not None:
-                stop(server)
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.close()
+    failed = sum(stats.failed for stats, _, _ in runs)
+    print(f"\n{len(runs)} runs: " + "; ".join(
+        f"{rate:.0f} requests/s, p95 {p95:.0f} ms" for _, rate, p95 in runs
+    ) + f" (goals: {GOAL_THROUGHPUT} requests/s, p95 < {GOAL_P95_MS} ms)")  # fmt: skip
+    if failed:
+        sys.exit(f"FAILED: {failed} answers 5xx or no answer over {len(runs)} runs")
+    print(f"No 5xx and no failed connection over {len(runs)} runs.")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as SchemaError
 
 from osr.catalogue.api import routers as catalogue_routers
 from osr.core import api_errors
-from osr.core.api_contract import apply_contract
+from osr.core.api_contract import UNKNOWN_FIELD, apply_contract
 from osr.core.api_errors import SERVER_ERROR
 from osr.core.logging import request_id
 from osr.core.notifications.api import router as notifications_router
@@ -22,6 +22,7 @@ from osr.graph.api import router as graph_router
 from osr.guides.api import router as guides_router
 from osr.myit.api import router as myit_router
 from osr.readiness.api import router as readiness_router
+from osr.readiness.api_trends import router as readiness_trends_router
 from osr.reviews.api import router as reviews_router
 
 log = logging.getLogger("django.request")
@@ -46,9 +47,6 @@ def _errors_from_schema(error: SchemaError) -> dict[str, list[str]]:
         message = UNKNOWN_FIELD if item.get("type") == "extra_forbidden" else item.get("msg")
         errors.setdefault(".".join(location) or "__all__", []).append(message or "Invalid")
     return errors
-
-
-UNKNOWN_FIELD = "Unknown field: this request has no such field"
 
 
 @api.exception_handler(SchemaError)
@@ -104,6 +102,7 @@ for prefix, router in catalogue_routers():
     api.add_router(prefix, router)
 # Each app's router declares its own full paths under /api/v1/.
 api.add_router("", readiness_router)
+api.add_router("", readiness_trends_router)
 api.add_router("", graph_router)
 api.add_router("", reviews_router)
 api.add_router("", myit_router)

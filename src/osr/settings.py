@@ -152,6 +152,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'osr.sqlite3'}",
         conn_max_age=int(env_str("OSR_DB_CONN_MAX_AGE", "0")),
+        # A kept connection the server has since closed (a restart, a fail-over, an idle
+        # limit) is replaced before a request uses it, instead of failing that request.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -245,11 +248,14 @@ OSR_TEAMS_TIMEOUT_SECONDS = float(env_str("OSR_TEAMS_TIMEOUT_SECONDS", "10"))
 OSR_DAILY_JOBS_AT = env_str("OSR_DAILY_JOBS_AT", "06:30")
 OSR_DAILY_JOBS = [
     "osr.readiness.notices.send_expiry_warnings",
+    "osr.readiness.results.refresh_due",
     "osr.reviews.services.send_action_reminders",
     "osr.catalogue.contacts.send_contact_reminders",
     "osr.core.notifications.digest.send_digests",
     "osr.core.notifications.delivery.sweep_outbox",
     "osr.core.auditanchor.anchor_daily",
+    "osr.readiness.history.record_yesterday",
+    "osr.readiness.campaigns.send_campaign_reminders",
 ]
 # Where ``osr audit anchor`` appends the audit chain's head; back it up away from the
 # database (see docs/production.md).

@@ -22,12 +22,12 @@ from django.utils import timezone
 
 from osr.catalogue.models import Service
 from osr.devtools import services as devtools_services
-from osr.devtools.models import ChangeModel, Integration
+from osr.devtools.models import ChangeModel, ChangeRequest, Integration
 from osr.graph.csv_io import COLUMNS
 from osr.guides import services as guides_services
 from osr.guides.models import GuideExport, GuideVersion, OperationsProfile
 from osr.myit.models import SyncRun
-from osr.readiness.models import Evidence, Waiver
+from osr.readiness.models import Campaign, Evidence, PhasePlan, Waiver
 from osr.reviews.choices import Criterion
 from osr.reviews.models import (
     Action,
@@ -135,6 +135,40 @@ def waive_requirement(estate: Estate, group) -> Write:
     service = _service(group)
     body = {"requirement": "AS-5", "reason": "Governance is run by the programme"}
     return Write("post", "/api/v1/services/target/waivers", body, _exists(Waiver, service=service))
+
+
+def start_campaign(estate: Estate, group) -> Write:
+    body = {
+        "title": "Dashboards everywhere",
+        "requirement": "AS-1",
+        "target_date": (_today() + dt.timedelta(days=60)).isoformat(),
+        "groups": [group.slug],
+    }
+    return Write("post", "/api/v1/campaigns", body, _exists(Campaign, groups=group))
+
+
+def close_campaign(estate: Estate, group) -> Write:
+    # The own group's campaign was started by its OSR manager; the other's by someone
+    # without an account here, so only an administrator may close it.
+    starter = estate.users.osr_manager if group == estate.users.own else None
+    campaign = Campaign.objects.create(
+        title="Dashboards", requirement_id="AS-1", target_date=_today(), started_by=starter
+    )
+    campaign.groups.add(group)
+    path = f"/api/v1/campaigns/{campaign.pk}/close"
+    return Write("post", path, {"note": "Done"}, lambda: bool(_reloaded(campaign).closed_at))
+
+
+def _reloaded(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def plan_phase(estate: Estate, group) -> Write:
+    service = _service(group)
+    body = {"planned_on": (_today() + dt.timedelta(days=90)).isoformat()}
+    return Write(
+        "put", "/api/v1/services/target/phase-plan", body, _exists(PhasePlan, service=service)
+    )
 
 
 # --- Graph: imports (a service of the group) ------------------------------------------
@@ -437,11 +471,26 @@ def choose_notifications(estate: Estate, group) -> Write:
     )
 
 
+def raise_change(estate: Estate, group) -> Write:
+    _service(group)
+    body = {"summary": "Deploy target 2.0"}
+    return Write("post", "/api/v1/services/target/changes", body, _exists(ChangeRequest))
+
+
+def precheck(estate: Estate, group) -> Write:
+    _service(group)
+    # A pre-check writes nothing: its answer is all that happens.
+    return Write("post", "/api/v1/services/target/precheck", {}, lambda: True)
+
+
 WRITES: dict[str, Callable[[Estate, object], Write]] = {
     "POST /services/{slug}/evidence": submit_evidence,
     "POST /evidence/{evidence_id}/verify": verify_evidence,
     "POST /evidence/{evidence_id}/reject": reject_evidence,
     "POST /services/{slug}/waivers": waive_requirement,
+    "POST /campaigns": start_campaign,
+    "POST /campaigns/{campaign_id}/close": close_campaign,
+    "PUT /services/{slug}/phase-plan": plan_phase,
     "POST /import/backstage": import_backstage,
     "POST /import/csv": import_csv,
     "POST /review-boards": schedule_board,
@@ -470,6 +519,8 @@ WRITES: dict[str, Callable[[Estate, object], Write]] = {
     "POST /services/{slug}/operations-guide/versions/{number}/approve": approve_guide,
     "POST /operations-guides/exports": export_guides,
     "PUT /me/notifications": choose_notifications,
+    "POST /services/{slug}/precheck": precheck,
+    "POST /services/{slug}/changes": raise_change,
 }
 
 

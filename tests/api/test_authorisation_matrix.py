@@ -54,6 +54,14 @@ TABLE: dict[tuple[str, str], set[str]] = {
     ("POST /evidence/{evidence_id}/reject", "other"): ADMIN_ONLY,
     ("POST /services/{slug}/waivers", "own"): OWN_OSR_MANAGER,
     ("POST /services/{slug}/waivers", "other"): ADMIN_ONLY,
+    # Campaigns: started by a group's OSR manager over their groups, closed by whoever
+    # started them or an administrator. A team plans the date of its next phase.
+    ("POST /campaigns", "own"): OWN_OSR_MANAGER,
+    ("POST /campaigns", "other"): ADMIN_ONLY,
+    ("POST /campaigns/{campaign_id}/close", "own"): OWN_OSR_MANAGER,
+    ("POST /campaigns/{campaign_id}/close", "other"): ADMIN_ONLY,
+    ("PUT /services/{slug}/phase-plan", "own"): OWN_PEOPLE,
+    ("PUT /services/{slug}/phase-plan", "other"): OTHER_PEOPLE,
     # Imports write across groups: an administrator's, whichever group a row names.
     ("POST /import/backstage", "own"): ADMIN_ONLY,
     ("POST /import/backstage", "other"): ADMIN_ONLY,
@@ -107,6 +115,8 @@ TABLE: dict[tuple[str, str], set[str]] = {
     ("DELETE /services/{slug}/integrations/{integration_id}", "other"): OTHER_PEOPLE,
     ("POST /services/{slug}/integrations/{integration_id}/secret", "own"): OWN_PEOPLE,
     ("POST /services/{slug}/integrations/{integration_id}/secret", "other"): OTHER_PEOPLE,
+    ("POST /services/{slug}/changes", "own"): OWN_PEOPLE,
+    ("POST /services/{slug}/changes", "other"): OTHER_PEOPLE,
     ("PUT /services/{slug}/change-model", "own"): OWN_PEOPLE,
     ("PUT /services/{slug}/change-model", "other"): OTHER_PEOPLE,
     ("PATCH /services/{slug}/operations-profile", "own"): OWN_PEOPLE,
@@ -119,6 +129,8 @@ TABLE: dict[tuple[str, str], set[str]] = {
     ("POST /operations-guides/exports", "-"): OWN_MANAGERS,
     # Everyone signed in chooses how they hear of each kind of notification: their own.
     ("PUT /me/notifications", "-"): set(ROLES),
+    # A pipeline's pre-check before it deploys reads only: anyone signed in.
+    ("POST /services/{slug}/precheck", "-"): set(ROLES),
 }
 
 CELLS = [

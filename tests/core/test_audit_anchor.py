@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 
 from osr.core import auditanchor
 from osr.core.audit import acting_as
-from osr.core.auditchain import GENESIS, digest, entry_content
+from osr.core.audithash import GENESIS, digest, entry_content
 from osr.core.models import AuditChainHead
 from osr.core.notifications import schedule
 

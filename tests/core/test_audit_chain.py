@@ -18,7 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from osr.catalogue.models import Person, Service
 from osr.catalogue.services import delete_object
 from osr.core.audit import acting_as
-from osr.core.auditchain import GENESIS, AppendOnly, canonical, digest, entry_content, seal_existing
+from osr.core.auditchain import AppendOnly, seal_existing
+from osr.core.audithash import GENESIS, canonical, digest, entry_content
 from osr.core.models import AuditChainHead, AuditSeal
 
 from ..factories import PersonFactory, ServiceFactory, UserFactory

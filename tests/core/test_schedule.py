@@ -28,15 +28,18 @@ def test_the_worker_schedules_the_daily_jobs_and_the_outbox(settings):
     assert schedule.CATCH_UP in {job.id for job in schedule.build_scheduler(now=after).get_jobs()}
 
 
-def test_the_daily_jobs_are_the_expiry_warnings_reminders_digests_outbox_and_anchor():
+def test_the_daily_jobs_are_expiry_refresh_reminders_digests_outbox_anchor_history_campaigns():
     names = [name for name, _ in schedule.daily_jobs()]
     assert names == [
         "osr.readiness.notices.send_expiry_warnings",
+        "osr.readiness.results.refresh_due",
         "osr.reviews.services.send_action_reminders",
         "osr.catalogue.contacts.send_contact_reminders",
         "osr.core.notifications.digest.send_digests",
         "osr.core.notifications.delivery.sweep_outbox",
         "osr.core.auditanchor.anchor_daily",
+        "osr.readiness.history.record_yesterday",
+        "osr.readiness.campaigns.send_campaign_reminders",
     ]
 
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from osr.core.management.commands.serve import gunicorn_argv
-from osr.core.serving import default_workers
+from osr.core.serving import default_threads, default_workers
 
 pytestmark = pytest.mark.slow
 
@@ -19,6 +19,11 @@ pytestmark = pytest.mark.slow
 def test_workers_follow_the_cores():
     assert default_workers(2) == 5
     assert default_workers(8) == 17
+
+
+def test_workers_are_sync_workers_unless_threads_are_asked_for():
+    argv = gunicorn_argv(bind="0.0.0.0:8000", workers=5, threads=default_threads(), timeout=30)
+    assert "--threads" not in argv and "gthread" not in argv
 
 
 def test_threads_switch_to_the_threaded_worker():

@@ -117,6 +117,30 @@ def test_a_bulk_import_is_audited_attributed_and_sealed_like_a_save(users):
     assert verify()[0]
 
 
+def test_each_new_object_is_audited_with_the_changes_auditlogs_own_diff_lists(users):
+    before = LogEntry.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    extra = (
+        "---\napiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: a-sys\n"
+        "spec:\n  owner: a-team-0\n  lifecycle: experimental\n"
+        "---\napiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: a-db\n"
+        "spec:\n  type: database\n  owner: a-team-0\n  system: a-sys\n"
+        "---\napiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: a-queue\n"
+        "  description: A shared queue\nspec:\n  type: queue\n  owner: a-team-1\n"
+    )
+    with acting_as(users.admin):
+        result = import_backstage(
+            [("catalog-info.yaml", catalogue(3, "a") + extra)], by=users.admin, apply=True
+        )
+    assert result.ok, result.problems
+    created = LogEntry.objects.filter(pk__gt=before, action=LogEntry.Action.CREATE)
+    kinds = set(created.values_list("content_type__model", flat=True))
+    assert {"service", "component", "externalsystem", "dependency", "phasechange"} <= kinds
+    for entry in created.select_related("content_type"):
+        stored = entry.content_type.get_object_for_this_type(pk=entry.object_pk)
+        expected = model_instance_diff(None, stored)
+        assert entry.changes == {name: list(change) for name, change in expected.items()}, entry
+
+
 def test_verify_finds_a_bulk_written_entry_edited_behind_osrs_back(users):
     import_backstage([("catalog-info.yaml", catalogue(5, "a"))], by=users.admin, apply=True)
     sealed = AuditSeal.objects.order_by("-sequence").select_related("log_entry")[3]

@@ -70,7 +70,12 @@ def test_dry_run_shows_the_retirement_and_writes_nothing(client, fake_myit, wast
         "table": "cmdb_ci_service_auto",
         "key": key,
         "sys_id": sys_id,
-        "changes": {"operational_status": ["7", "6"], "install_status": ["", "7"]},
+        "changes": {
+            "operational_status": ["7", "6"],
+            "install_status": ["", "7"],
+            "life_cycle_stage": ["Ideation", "End of Life"],
+            "life_cycle_stage_status": ["Draft", "Retired"],
+        },
     }
     for which in ("part_of", "depends_on"):
         key, sys_id = removed[which]

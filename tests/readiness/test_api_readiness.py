@@ -27,7 +27,7 @@ def test_the_answer_has_exactly_the_documented_shape(api, users):
     assert isinstance(body["percent"], int)
     assert len(body["requirements"]) == 19
     pb4 = next(r for r in body["requirements"] if r["id"] == "PB-4")
-    assert set(pb4) == {"id", "title", "gate", "status", "reason", "evidence"}
+    assert set(pb4) == {"id", "title", "gate", "status", "reason", "coming", "evidence"}
     assert pb4["gate"] == "before-public-beta" and pb4["status"] == "submitted"
     assert pb4["evidence"][0]["evidence_date"] == "2026-01-02"
     assert [b["id"] for b in body["blockers"]] == ["PB-1", "PB-2", "PB-3", "PB-4"]

@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.db.models import Q
 from django.utils import timezone
 
+from osr.core.api_contract import WEB_ADDRESS, described
 from osr.core.forms import DayMonthYearField
 
 from . import models
@@ -21,6 +22,8 @@ class URLListField(forms.Field):
 
     widget = forms.Textarea
     api_type = list[str]
+    # Each one as URLValidator takes it, and no longer than it allows.
+    api_input_type = list[described(str, pattern=WEB_ADDRESS, maxLength=2048)]  # type: ignore[misc,valid-type]
 
     def to_python(self, value):
         if value in (None, ""):

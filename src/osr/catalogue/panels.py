@@ -74,3 +74,27 @@ class SectionConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+@dataclass(frozen=True)
+class GroupPanel:
+    """A part of a delivery group's page that a higher app adds (readiness trends)."""
+
+    order: int
+    template: str
+    context: Callable[[Any, Any], dict[str, Any]]  # (request, group) -> context
+
+
+_group_panels: dict[str, GroupPanel] = {}
+
+
+def register_group_panel(name: str, panel: GroupPanel) -> None:
+    _group_panels[name] = panel
+
+
+def group_panels(request, group) -> list[tuple[str, dict[str, Any]]]:
+    """Each panel of a delivery group's page: its template and context, in order."""
+    return [
+        (panel.template, panel.context(request, group))
+        for panel in sorted(_group_panels.values(), key=lambda p: p.order)
+    ]

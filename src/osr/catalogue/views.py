@@ -21,7 +21,7 @@ from .choices import PHASE_ORDER, Phase
 from .contacts import confirm_contacts
 from .forms import PhaseForm
 from .models import Service
-from .panels import OVERVIEW, section_named, service_panels, service_sections
+from .panels import OVERVIEW, group_panels, section_named, service_panels, service_sections
 from .phase_hooks import PhaseMoveRefused
 
 
@@ -147,4 +147,5 @@ class GroupDetail(ObjectDetailView):
             "teams": obj.teams.all(),
             "add_service_url": reverse("catalogue:service_add") + f"?delivery_group={obj.slug}",
             "may_add_service": self.request.user.has_perm("catalogue.add_service", obj),
+            "panels": group_panels(self.request, obj),
         }

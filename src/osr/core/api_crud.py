@@ -6,21 +6,23 @@ rule is never written twice; permissions come from the ``rules`` registry.
 
 from typing import Any
 
+from django import forms
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponse
 from ninja import Header, Router, Status
 
-from .api_contract import ErrorOut
+from .api_contract import QUERY_FILTERS, ErrorOut
 from .concurrency import check_if_match, etag_of
 from .paging import Shown, paginated
-from .refusals import ALL, Conflicting, invalid
+from .refusals import ALL, Conflicting, Invalid, invalid
 from .resources import (
     DatabaseId,
     Resource,
     defaults_of,
     form_data_of,
     output_of,
+    query_parameters,
 )
 from .shortcuts import get_or_404, require
 
@@ -41,6 +43,22 @@ def validated_form(resource: Resource, data: dict[str, Any], instance: Model | N
             {ALL: [f"This {resource.singular} is already recorded"]}, detail=ALREADY_EXISTS
         )
     return form
+
+
+def refuse_unreadable_yes_or_no(resource: Resource, query) -> None:
+    """Refuse a yes-or-no filter given anything but true or false.
+
+    The filter set ignores such a value, which suits a page's drop-down ("any"); a
+    client that mistyped one would instead be shown every row, unfiltered.
+    """
+    errors = {
+        name: ["Enter true or false"]
+        for name, list_filter in resource.filterset.base_filters.items()  # type: ignore[attr-defined]
+        if issubclass(list_filter.field_class, forms.NullBooleanField)
+        and any(value not in ("true", "false") for value in query.getlist(name))
+    }
+    if errors:
+        raise Invalid(errors)
 
 
 def get_object(resource: Resource, key: str | int, *, lock: bool = False) -> Model:
@@ -69,10 +87,13 @@ def crud_router(resource: Resource) -> Router:
         response=list[Out],  # type: ignore[valid-type]
         summary=f"List {resource.plural}",
         operation_id=f"list_{resource.model_name}",
+        # Read by the list's filter set from the query string, and so declared by hand.
+        openapi_extra={QUERY_FILTERS: query_parameters(resource.filterset)},
     )
     @paginated
     def list_objects(request):
         require(request, resource.perm("view"))
+        refuse_unreadable_yes_or_no(resource, request.GET)
         filters = resource.filterset(data=request.GET, queryset=resource.queryset())
         if not filters.is_valid():
             raise invalid(filters.form)

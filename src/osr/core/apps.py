@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         from .audit import connect as attribute_audit_entries
         from .auditchain import connect as seal_audit_entries
         from .deploy_checks import check_deployment
+        from .tokens import audit  # noqa: F401 (registers API tokens in the audit trail)
 
         checks.register(check_deployment, checks.Tags.security, deploy=True)
 

@@ -3,27 +3,45 @@
 ``bulk_create`` and ``bulk_update`` send no signals, so auditlog writes no entry
 for them. A caller that writes in bulk builds here the entries auditlog's
 receivers would have made (the same diff, representation, serialised data,
-additional data and request id), and ``write`` stores them in one statement and
-seals them in one pass of the audit chain. Each entry goes through ``pre_save``
-first, as a saved one does, so whoever is acting (the request's person, a
-command's ``--by``, a task's) is written into it the same way.
+additional data and request id), and ``write`` stores them and seals them in one
+pass of the audit chain. Each entry goes through ``pre_save`` first, as a saved
+one does, so whoever is acting (the request's person, a command's ``--by``, a
+task's) is written into it the same way.
+
+An import writes tens of thousands of entries at once, so the costs auditlog
+pays an object are paid here a model: which fields its diff lists and how each
+is read, and what a new object's reverse relations read (the same for every
+new object of a model). The rows go in with one statement a batch (``insert``,
+which the import also writes its new objects with), each value prepared by its
+field as ``bulk_create`` would, without the per-value machinery of the query
+compiler.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_disabled
-from auditlog.diff import model_instance_diff
+from auditlog.diff import get_field_value, model_instance_diff, track_field
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connections, transaction
+from django.db.models import DateTimeField, Field, JSONField, Model
 from django.db.models.signals import pre_save
+from django.utils import timezone
 from django.utils.encoding import smart_str
 
-from .auditchain import seal_entries
+from .auditchain import HEAD, locked_head
+from .audithash import digest, entry_content, label
+from .models import AuditChainHead, AuditSeal
+
+# How auditlog's diff reads a field's value (``auditlog.diff.get_field_value``).
+PLAIN, KEY, MOMENT, OTHER = "plain", "key", "moment", "other"
 
 
 def _json() -> bool:
@@ -38,21 +56,23 @@ def enabled() -> bool:
 def _entry(instance: Model, action: int, changes) -> LogEntry:
     # The fields LogEntryManager.log_create fills in, built without saving.
     pk = instance.pk
-    entry = LogEntry(
-        content_type=ContentType.objects.get_for_model(instance),
-        object_pk=pk,
-        object_repr=smart_str(instance),
-        serialized_data=LogEntry.objects._get_serialized_data_or_none(instance),
-        action=action,
-        changes=changes,
-        cid=get_cid(),
-    )
-    if isinstance(pk, int):
-        entry.object_id = pk
+    given = {
+        "content_type_id": ContentType.objects.get_for_model(instance).pk,
+        "object_pk": pk,
+        "object_id": pk if isinstance(pk, int) else None,
+        "object_repr": smart_str(instance),
+        "serialized_data": LogEntry.objects._get_serialized_data_or_none(instance),
+        "action": action,
+        "changes": changes,
+        "cid": get_cid(),
+    }
     additional = getattr(instance, "get_additional_data", None)
     if callable(additional):
-        entry.additional_data = additional()
-    return entry
+        given["additional_data"] = additional()
+    # Every column in order, the model's default where none is given: positional
+    # arguments are the quick way through ``Model.__init__`` for thousands of entries.
+    columns = LogEntry._meta.concrete_fields
+    return LogEntry(*[given[f.attname] if f.attname in given else f.get_default() for f in columns])
 
 
 def created(instance: Model, relations: dict | None = None) -> LogEntry:
@@ -60,27 +80,95 @@ def created(instance: Model, relations: dict | None = None) -> LogEntry:
 
     auditlog's diff of a new object also lists its reverse relations, which read
     the same for every new object of a model (no related objects yet): given a
-    ``relations`` dict, they are read once a model and kept there.
+    ``relations`` dict, they are read once a model and kept there, with the
+    fields the diff lists.
     """
     model = type(instance)
-    columns = [field.name for field in model._meta.concrete_fields]
-    changes = model_instance_diff(
-        None, instance, fields_to_check=columns, use_json_for_changes=_json()
-    )
-    if relations is None or model not in relations:
-        # A reverse one-to-one is a query each; a new object has none, which is
-        # what the query would find.
-        for relation in model._meta.related_objects:
-            if relation.one_to_one and not relation.is_cached(instance):
-                relation.set_cached_value(instance, None)
-        reverse = [field.name for field in model._meta.get_fields() if not field.concrete]
-        found = model_instance_diff(
-            None, instance, fields_to_check=reverse, use_json_for_changes=_json()
+    if relations is None:
+        relations = {}
+    if model not in relations:
+        relations[model] = (_tracked(model), _reverse(instance))
+    tracked, reverse = relations[model]
+    if tracked is None or _json():
+        columns = [field.name for field in model._meta.concrete_fields]
+        changes = model_instance_diff(
+            None, instance, fields_to_check=columns, use_json_for_changes=_json()
         )
-        if relations is None:
-            return _entry(instance, LogEntry.Action.CREATE, (changes or {}) | (found or {}))
-        relations[model] = found or {}
-    return _entry(instance, LogEntry.Action.CREATE, (changes or {}) | relations[model])
+    else:
+        changes = _fresh(instance, tracked)
+    return _entry(instance, LogEntry.Action.CREATE, (changes or {}) | reverse)
+
+
+def _tracked(model: type[Model]) -> list[tuple] | None:
+    """The columns auditlog's diff lists for ``model``, each with how its value is
+    read; None where the model masks a field (auditlog's diff then does it all)."""
+    registered = auditlog.get_model_fields(model)
+    if registered["mask_fields"]:
+        return None
+    fields = [field for field in model._meta.concrete_fields if track_field(field)]
+    if registered["include_fields"]:
+        fields = [field for field in fields if field.name in registered["include_fields"]]
+    if registered["exclude_fields"]:
+        fields = [field for field in fields if field.name not in registered["exclude_fields"]]
+    keys_as_text = getattr(settings, "AUDITLOG_USE_FK_STRING_REPRESENTATION", False)
+    tracked = []
+    for field in fields:
+        if isinstance(field, DateTimeField):
+            kind = MOMENT
+        elif field.is_relation:
+            related = hasattr(field, "rel_class") and (field.one_to_one or field.many_to_one)
+            kind = KEY if related and not keys_as_text else OTHER
+        elif isinstance(field, JSONField):
+            kind = OTHER
+        else:
+            kind = PLAIN
+        tracked.append((field, kind))
+    return tracked
+
+
+def _fresh(instance: Model, tracked: list[tuple]) -> dict:
+    """auditlog's diff of a new object, field by field as ``get_field_value`` reads it:
+    each value against ``"None"``, what a new object's fields were before."""
+    changes: dict = {}
+    aware = settings.USE_TZ
+    for field, kind in tracked:
+        try:
+            if kind is PLAIN:
+                value = getattr(instance, field.attname)
+                if type(value) is not str:
+                    value = smart_str(value)
+            elif kind is KEY:
+                value = smart_str(getattr(instance, field.attname), strings_only=True)
+            elif kind is MOMENT:
+                value = getattr(instance, field.attname)
+                try:
+                    value = field.to_python(value)
+                except TypeError:
+                    pass
+                else:
+                    if value is not None and aware and not timezone.is_naive(value):
+                        value = timezone.make_naive(value, timezone=UTC)
+            else:
+                value = get_field_value(instance, field)
+        except (ObjectDoesNotExist, AttributeError):
+            value = get_field_value(instance, field)
+        if value != "None":
+            changes[field.name] = ("None", smart_str(value))
+    return changes
+
+
+def _reverse(instance: Model) -> dict:
+    # A reverse one-to-one is a query each; a new object has none, which is
+    # what the query would find.
+    model = type(instance)
+    for relation in model._meta.related_objects:
+        if relation.one_to_one and not relation.is_cached(instance):
+            relation.set_cached_value(instance, None)
+    names = [field.name for field in model._meta.get_fields() if not field.concrete]
+    if not names:
+        return {}  # auditlog's diff reads no list of fields to check as every field
+    found = model_instance_diff(None, instance, fields_to_check=names, use_json_for_changes=_json())
+    return found or {}
 
 
 def updated(before: Model, instance: Model) -> LogEntry | None:
@@ -114,10 +202,157 @@ def _ordering_key(obj: Model) -> tuple:
 
 
 def write(entries: list[LogEntry], using: str = "default") -> None:
-    """Store entries in one statement and seal them in order, in the caller's transaction."""
+    """Store entries and seal them in order, in the caller's transaction."""
     if not entries:
         return
     for entry in entries:
         pre_save.send(sender=LogEntry, instance=entry, raw=False, using=using, update_fields=None)
-    LogEntry.objects.using(using).bulk_create(entries)
-    seal_entries(entries, using)
+    with transaction.atomic(using=using):
+        insert(entries, using)
+        seal_entries(entries, using)
+
+
+def insert(objs: list, using: str = "default") -> None:
+    """Insert new objects of one model a batch a statement, giving each its key: what
+    ``bulk_create`` does for them, without its query compiler's work on every value.
+
+    An import inserts tens of thousands of objects and their audit entries at once.
+    A model out of the ordinary (keys given or not numbered by the database,
+    columns the database fills, a parent model) goes to ``bulk_create``.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    connection = connections[using]
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    if (
+        not connection.features.can_return_rows_from_bulk_insert
+        or meta.parents
+        or meta.pk.get_internal_type() not in _NUMBERED
+        or any(_filled_by_database(field) for field in fields)
+        or any(obj.pk is not None or type(obj) is not model for obj in objs)
+    ):
+        model._base_manager.using(using).bulk_create(objs)
+        return
+    rows = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        rows.append([field.pre_save(obj, add=True) for field in fields])
+    # A column no object fills (most audit entries have no address or extra data)
+    # is left for the database to fill with NULL, as the objects say.
+    kept = [
+        number
+        for number, field in enumerate(fields)
+        if not field.null or any(row[number] is not None for row in rows)
+    ]
+    fields = [fields[number] for number in kept]
+    preparing = [_preparing(field) for field in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    returning, _params = connection.ops.return_insert_columns([meta.pk])  # type: ignore[attr-defined]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(connection.ops.bulk_batch_size(fields, objs), 1)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            values = []
+            for full in rows[start : start + size]:
+                for number, prepare in zip(kept, preparing, strict=True):
+                    value = full[number]
+                    if value is not None and prepare is not None:
+                        value = prepare(value, connection)
+                    values.append(value)
+            batch = objs[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([row] * len(batch))} {returning}",
+                values,
+            )
+            for obj, (pk, *_rest) in zip(batch, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = using
+
+
+def _filled_by_database(field: Field) -> bool:
+    return bool(getattr(field, "generated", False) or field.db_returning or field.has_db_default())
+
+
+def _preparing(field: Field):
+    """How a value of ``field`` is readied for the database: text as text, whole
+    numbers and keys to them as they are, anything else by the field itself."""
+    kind = field.get_internal_type()
+    if kind in ("CharField", "TextField"):
+        return _text
+    if kind in _WHOLE_NUMBERS or (
+        kind == "ForeignKey"
+        and field.target_field.get_internal_type() in _WHOLE_NUMBERS | _NUMBERED  # type: ignore[attr-defined]
+    ):
+        return None
+    if isinstance(field, JSONField):
+        # What the field's own preparation comes to for a mapping or a list.
+        return lambda value, connection: (
+            connection.ops.adapt_json_value(value, field.encoder)
+            if type(value) in (dict, list)
+            else field.get_db_prep_save(value, connection)
+        )
+    return lambda value, connection: field.get_db_prep_save(value, connection)
+
+
+def _text(value, connection) -> str:
+    # A choice is a subclass of text: stored as its text, as the database driver would.
+    if type(value) is str:
+        return value
+    return str.__str__(value) if isinstance(value, str) else str(value)
+
+
+_WHOLE_NUMBERS = frozenset(
+    {
+        "BigIntegerField",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+    }
+)
+_NUMBERED = frozenset({"AutoField", "BigAutoField", "SmallAutoField"})
+
+
+def seal_entries(entries: list[LogEntry], using: str = "default") -> None:
+    """Seal entries written together (which sends no ``post_save``), in the order given,
+    taking the chain head once for them all.
+
+    Each entry is sealed exactly as ``auditchain.seal_entry`` seals one, so
+    ``verify`` cannot tell them apart; the head moves once, to the last of them.
+    """
+    if not entries:
+        return
+    with transaction.atomic(using=using):
+        head = locked_head(using)
+        sequence, prev_hash = head.sequence, head.hash
+        labels: dict[int, str] = {}
+        rows = []
+        for entry in entries:
+            sequence += 1
+            kind = entry.content_type_id
+            if kind not in labels:
+                labels[kind] = label(kind)
+            content = entry_content(entry, labels[kind])
+            sealed = digest(content, sequence, prev_hash)
+            rows.append((entry.pk, sequence, prev_hash, sealed, content["actor"]))
+            prev_hash = sealed
+        meta = AuditSeal._meta
+        quote = connections[using].ops.quote_name
+        names = ("log_entry", "sequence", "prev_hash", "hash", "actor_pk")
+        column_of = {field.name: str(field.column) for field in meta.concrete_fields}
+        columns = ", ".join(quote(column_of[name]) for name in names)
+        with connections[using].cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
+                f"({', '.join(['%s'] * len(names))})",
+                rows,
+            )
+        AuditChainHead.objects.using(using).filter(pk=HEAD).update(
+            sequence=sequence, hash=prev_hash
+        )

@@ -11,12 +11,8 @@ each entry that was edited, inserted or deleted outside OSR.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import UTC
-from decimal import Decimal
-from ipaddress import ip_address
 
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -27,95 +23,14 @@ from django.db.models import Subquery
 from django.db.models.signals import post_save, pre_delete, pre_save
 
 from . import audit_order
+from .audithash import GENESIS, digest, entry_content, label
 from .models import AuditChainHead, AuditSeal
 
-GENESIS = "0" * 64
 HEAD = 1  # the primary key of the single chain-head row
 
 
 class AppendOnly(PermissionDenied):
     """The audit trail is append-only: its entries are never changed or deleted."""
-
-
-# --- The hash ---------------------------------------------------------------------------
-
-
-def canonical(value) -> str:
-    """``value`` as JSON with one spelling: keys sorted, no spaces, ASCII, numbers
-    in their shortest decimal form (PostgreSQL's jsonb may respell 1e+100)."""
-    if type(value) is str:  # most of what is sealed: asked first
-        return _string(value)
-    if value is None or isinstance(value, bool):
-        return {None: "null", True: "true", False: "false"}[value]
-    if isinstance(value, int | float | Decimal):
-        number = Decimal(repr(value) if isinstance(value, float) else value)
-        return str(number.normalize())
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, dict):
-        items = sorted((str(key), item) for key, item in value.items())
-        return "{" + ",".join(f"{_string(key)}:{canonical(item)}" for key, item in items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(canonical(item) for item in value) + "]"
-    raise TypeError(f"Cannot seal a {type(value).__name__}")
-
-
-def _string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=True)
-
-
-def entry_content(entry, content_type: str, actor_pk=None) -> dict:
-    """What an entry's seal covers, read the same way from a new entry and a stored one.
-
-    ``content_type`` is ``app_label.model`` rather than an id, so that a restored
-    database whose content types were renumbered still verifies.
-    """
-    actor = entry.actor_id if actor_pk is None else actor_pk
-    return {
-        "content_type": content_type,
-        "object_pk": _text(entry.object_pk),
-        "object_id": _number(entry.object_id),
-        "object_repr": _text(entry.object_repr),
-        "action": _number(entry.action),
-        "changes": entry.changes,
-        "changes_text": _text(entry.changes_text),
-        "serialized_data": entry.serialized_data,
-        "additional_data": entry.additional_data,
-        "actor": _number(actor),
-        "actor_email": _text(entry.actor_email),
-        "timestamp": entry.timestamp.astimezone(UTC).isoformat(timespec="microseconds"),
-        "cid": _text(entry.cid),
-        "remote_addr": _address(entry.remote_addr),
-        "remote_port": _number(entry.remote_port),
-    }
-
-
-def digest(content: dict, sequence: int, prev_hash: str) -> str:
-    """The hash of a sealed entry: its content, its place and its predecessor."""
-    sealed = {"entry": content, "sequence": sequence, "prev_hash": prev_hash}
-    return hashlib.sha256(canonical(sealed).encode("ascii")).hexdigest()
-
-
-def _text(value):
-    return None if value is None else str(value)
-
-
-def _number(value):
-    return None if value in (None, "") else int(value)
-
-
-def _address(value):
-    if value in (None, ""):
-        return None
-    try:
-        return str(ip_address(str(value)))
-    except ValueError:
-        return str(value)
-
-
-def _label(content_type_id) -> str:
-    content_type = ContentType.objects.get_for_id(content_type_id)
-    return f"{content_type.app_label}.{content_type.model}"
 
 
 # --- Sealing ----------------------------------------------------------------------------
@@ -140,9 +55,9 @@ def seal_entry(sender, instance, created, raw=False, using="default", **kwargs) 
 def _seal(entry, using: str) -> AuditSeal:
     # On PostgreSQL this transaction holds the chain's writer lock already, taken
     # before its first write (``audit_order``), so locking the head waits for no one.
-    head = _locked_head(using)
+    head = locked_head(using)
     sequence = head.sequence + 1
-    content = entry_content(entry, _label(entry.content_type_id))
+    content = entry_content(entry, label(entry.content_type_id))
     sealed = digest(content, sequence, head.hash)
     seal = AuditSeal.objects.using(using).create(
         log_entry=entry,
@@ -155,40 +70,9 @@ def _seal(entry, using: str) -> AuditSeal:
     return seal
 
 
-def seal_entries(entries: list, using: str = "default") -> None:
-    """Seal entries written together by ``bulk_create`` (which sends no ``post_save``),
-    in the order given, taking the chain head once for them all.
-
-    Each entry is sealed exactly as ``seal_entry`` seals one, so ``verify`` cannot
-    tell them apart; the head moves once, to the last of them.
-    """
-    if not entries:
-        return
-    with transaction.atomic(using=using):
-        head = _locked_head(using)
-        sequence, prev_hash = head.sequence, head.hash
-        seals = []
-        for entry in entries:
-            sequence += 1
-            content = entry_content(entry, _label(entry.content_type_id))
-            sealed = digest(content, sequence, prev_hash)
-            seals.append(
-                AuditSeal(
-                    log_entry=entry,
-                    sequence=sequence,
-                    prev_hash=prev_hash,
-                    hash=sealed,
-                    actor_pk=content["actor"],
-                )
-            )
-            prev_hash = sealed
-        AuditSeal.objects.using(using).bulk_create(seals)
-        AuditChainHead.objects.using(using).filter(pk=HEAD).update(
-            sequence=sequence, hash=prev_hash
-        )
-
-
-def _locked_head(using: str) -> AuditChainHead:
+def locked_head(using: str) -> AuditChainHead:
+    """The chain's head, locked until the transaction ends (started where the seals end
+    on a new database)."""
     heads = AuditChainHead.objects.using(using).select_for_update()
     head = heads.filter(pk=HEAD).first()
     if head is None:
@@ -372,14 +256,14 @@ def _check_batch(batch, expected, prev_hash, anchors, report) -> tuple[int, str]
 
 
 def _matches(entry, sequence, prev_hash, sealed_hash, actor_pk, deleted_actors) -> bool:
-    label = _label(entry.content_type_id)
-    if digest(entry_content(entry, label), sequence, prev_hash) == sealed_hash:
+    named = label(entry.content_type_id)
+    if digest(entry_content(entry, named), sequence, prev_hash) == sealed_hash:
         return True
     # The actor's user was deleted, which clears the actor of their entries.
     return (
         entry.actor_id is None
         and actor_pk in deleted_actors
-        and digest(entry_content(entry, label, actor_pk), sequence, prev_hash) == sealed_hash
+        and digest(entry_content(entry, named, actor_pk), sequence, prev_hash) == sealed_hash
     )
 
 

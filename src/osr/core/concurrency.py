@@ -8,6 +8,7 @@ transaction.
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from django.core import signing
@@ -42,6 +43,9 @@ def etag_of(representation: dict[str, Any]) -> str:
     return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
 
 
+STRONG_ETAG = re.compile(r'"[^"]*"')
+
+
 def check_if_match(header: str | None, current: str) -> None:
     """Refuse a write unless ``If-Match`` names the current version by its strong ETag.
 
@@ -51,7 +55,8 @@ def check_if_match(header: str | None, current: str) -> None:
     if not header:
         raise PreconditionRequired
     offered = {part.strip() for part in header.split(",")}
-    if "*" in offered or any(tag.startswith("W/") for tag in offered):
+    # Anything but quoted tags (``*``, weak ``W/`` tags, text) names no version to check.
+    if not all(STRONG_ETAG.fullmatch(tag) for tag in offered):
         raise PreconditionRequired(
             {"If-Match": ["Send the strong ETag you read, not * or a weak W/ tag"]}
         )

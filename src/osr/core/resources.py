@@ -18,6 +18,8 @@ from django.db.models import Model, QuerySet
 from django.urls import reverse
 from pydantic import ConfigDict, Field, StrictBool, create_model
 
+from . import api_contract
+
 
 @dataclass(eq=False)  # each declaration is itself: compared, and hashed, by identity
 class Resource:
@@ -146,13 +148,18 @@ def output_of(resource: Resource, obj) -> dict[str, Any]:
 DatabaseId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
-def _python_type(form_field: forms.Field) -> Any:
-    declared = getattr(form_field, "api_type", None)
+def _python_type(form_field: forms.Field, *, described: bool = False) -> Any:
+    """The type of a form field's value in the API; ``described``: with what its form checks."""
+    declared = getattr(form_field, "api_input_type" if described else "api_type", None)
+    declared = declared or getattr(form_field, "api_type", None)
     if declared is not None:
         return declared
     if isinstance(form_field, forms.ModelMultipleChoiceField):
-        return list[DatabaseId]
+        item = _reference(form_field) if described else DatabaseId
+        return list[item]  # type: ignore[valid-type]
     if isinstance(form_field, forms.ModelChoiceField):
+        if described:
+            return _reference(form_field)
         return str if form_field.to_field_name else DatabaseId
     if isinstance(form_field, forms.BooleanField):
         return StrictBool  # 0, 1 or "yes" are not booleans
@@ -162,7 +169,36 @@ def _python_type(form_field: forms.Field) -> Any:
         choices: Any = form_field.choices
         values = tuple(str(value) for value, _label in choices if value != "")
         return Literal[values] if values else str  # type: ignore[valid-type]
+    if described and isinstance(form_field, forms.CharField):
+        return _text(form_field)
     return str
+
+
+def _list_path(model: type[Model]) -> str:
+    """How a reference names the kind of object it refers to: its list's path."""
+    return str(model._meta.verbose_name_plural).replace(" ", "-")
+
+
+def _reference(form_field: forms.ModelChoiceField) -> Any:
+    model = form_field.queryset.model  # type: ignore[union-attr]
+    return api_contract.reference(
+        _list_path(model), str if form_field.to_field_name else DatabaseId
+    )
+
+
+def _text(form_field: forms.CharField) -> Any:
+    """A text field with the limits and the form of value its form checks."""
+    limits: dict[str, Any] = {"maxLength": form_field.max_length} if form_field.max_length else {}
+    for kind, pattern in (
+        (forms.SlugField, api_contract.SLUG),
+        (forms.EmailField, api_contract.EMAIL),
+        (forms.URLField, api_contract.WEB_ADDRESS),
+    ):
+        if isinstance(form_field, kind):
+            # An optional one may be left blank.
+            shown = pattern if form_field.required else api_contract.or_blank(pattern)
+            return api_contract.described(str, pattern=shown, **limits)
+    return api_contract.text(required=form_field.required, max_length=form_field.max_length)
 
 
 def _has_default(resource: Resource, name: str) -> bool:
@@ -178,19 +214,33 @@ def defaults_of(resource: Resource) -> dict[str, Any]:
 
 
 def input_schema(resource: Resource, *, partial: bool):
-    """The pydantic schema of a create (or, ``partial``, update) body, built from the form."""
+    """The pydantic schema of a create (or, ``partial``, update) body, built from the form.
+
+    A field the form requires is never null: left out, it takes the model's default.
+    """
+    defaults = defaults_of(resource)
     fields: dict[str, Any] = {}
     for name, form_field in resource.form.base_fields.items():
-        kind = _python_type(form_field)
-        if form_field.required and not partial and not _has_default(resource, name):
-            fields[name] = (kind, ...)
-        else:
+        kind = _python_type(form_field, described=True)
+        if not form_field.required:
             fields[name] = (kind | None, None)
+        elif partial or _has_default(resource, name):
+            # Left out of an update, it is unchanged: the document names no default then.
+            default = None if partial else defaults.get(name)
+            # A default of null is not shown: the field itself may not be null.
+            fields[name] = (kind, Field(default) if default is not None else _unshown_none())
+        else:
+            fields[name] = (kind, ...)
     suffix = "Patch" if partial else "In"
     # A field the form does not have is refused, not dropped: a client sending
     # ``"phase": "live"`` on create learns that phases move another way.
     forbid = ConfigDict(extra="forbid")
     return create_model(f"{resource.model.__name__}{suffix}", __config__=forbid, **fields)
+
+
+def _unshown_none() -> Any:
+    """A default of None that the document leaves out (it shows no default factory)."""
+    return Field(default_factory=lambda: None)
 
 
 def output_schema(resource: Resource):
@@ -204,3 +254,40 @@ def output_schema(resource: Resource):
     for name, (kind, _getter) in resource.extra_out.items():
         fields[name] = (kind, ...)
     return create_model(f"{resource.model.__name__}Out", **fields)
+
+
+def query_parameters(filterset: type) -> list[dict[str, Any]]:
+    """The OpenAPI query parameters of a list's filters, with the values each accepts."""
+    parameters = []
+    for name, list_filter in filterset.base_filters.items():  # type: ignore[attr-defined]
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": str(list_filter.label or name.replace("_", " ").capitalize()),
+                "schema": _filter_schema(list_filter),
+            }
+        )
+    return parameters
+
+
+def _filter_schema(list_filter: Any) -> dict[str, Any]:
+    field_class = list_filter.field_class
+    # Left blank, a filter (or a sort) is not applied.
+    if hasattr(list_filter, "param_map"):  # a sort: a key, "-" before it for descending
+        keys = sorted(list_filter.param_map)
+        return {"type": "string", "enum": ["", *keys, *(f"-{key}" for key in keys)]}
+    if issubclass(field_class, forms.ModelChoiceField):
+        to = _list_path(list_filter.extra["queryset"].model)
+        if list_filter.extra.get("to_field_name"):
+            return {"type": "string", "x-refers-to": to}
+        return {"type": "integer", "minimum": 1, "x-refers-to": to}
+    if issubclass(field_class, forms.NullBooleanField):
+        return {"type": "boolean"}
+    if issubclass(field_class, forms.ChoiceField):
+        values = [str(value) for value, _label in list_filter.extra.get("choices", [])]
+        if issubclass(field_class, forms.MultipleChoiceField):
+            return {"type": "array", "items": {"type": "string", "enum": values}}
+        return {"type": "string", "enum": ["", *values]}
+    return {"type": "string", "pattern": api_contract.NUL_FREE}

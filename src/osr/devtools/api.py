@@ -22,8 +22,10 @@ from osr.core.shortcuts import require
 from osr.myit.views import record_url
 
 from . import services
+from .api_precheck import EstateChangeOut
+from .api_precheck import router as precheck_router
 from .choices import ChangeStatus
-from .forms import ChangeModelForm, IntegrationForm
+from .forms import ChangeForm, ChangeModelForm, IntegrationForm
 from .models import ChangeModel, ChangeRequest, Integration
 
 router = Router(tags=["Developer tooling"])
@@ -68,11 +70,15 @@ class IntegrationSecretOut(IntegrationCreatedOut):
 class ChangeModelIn(Input):
     route: str
     standard_template_sys_id: str = ""
+    standard_even_if_critical: bool = False
 
 
 class ChangeModelOut(Schema):
     route: str
     standard_template_sys_id: str
+    standard_even_if_critical: bool = Field(
+        description="Agreed: standard changes even when a critical live service could be affected"
+    )
 
 
 class CodeHostChangeOut(Schema):
@@ -230,6 +236,7 @@ def put_change_model(request, slug: str, body: ChangeModelIn):
         service,
         route=form.cleaned_data["route"],
         template_sys_id=form.cleaned_data["standard_template_sys_id"],
+        even_if_critical=form.cleaned_data["standard_even_if_critical"],
         by=request.user,
     )
 
@@ -244,3 +251,31 @@ def list_changes(request, slug: str):
     service = get_object_or_404(Service, slug=slug)
     require(request, "devtools.view_changerequest", service)
     return ChangeRequest.objects.filter(service=service).select_related("integration")
+
+
+class ChangeIn(Input):
+    summary: str
+    description: str = ""
+    link_url: str = ""
+    environment: str = ""
+
+
+@router.post(
+    "/services/{slug}/changes",
+    response={201: EstateChangeOut},
+    summary="Raise a change in MyIT by hand; it is recorded with its blast radius",
+    description="The change goes the route its blast radius decides (see the pre-check) "
+    "and is raised in MyIT in the background: read `status` from the changes list.",
+)
+def raise_change_by_hand(request, slug: str, body: ChangeIn):
+    service = get_object_or_404(Service, slug=slug)
+    require(request, "devtools.add_changerequest", service)
+    form = ChangeForm(body.dict())
+    if not form.is_valid():
+        raise invalid(form)
+    change = services.record_change(service, **form.cleaned_data, by=request.user)
+    return Status(201, change)
+
+
+# The pre-check and the estate's changes, in a module of their own.
+router.add_router("", precheck_router)

@@ -22,6 +22,19 @@ class DevtoolsConfig(AppConfig):
         )
         register_with_readiness()
 
+        from osr.graph.suspects import register_change_source
+
+        from .estate import recorded_since
+        from .views import coming_changes_context
+
+        # Next to the graph's panel: what could break the live service soon.
+        register_service_panel(
+            "devtools-coming",
+            ServicePanel(6, "devtools/coming_panel.html", coming_changes_context, "dependencies"),
+        )
+        # The incident contacts page lists recent changes as suspects.
+        register_change_source("devtools", recorded_since)
+
         from . import home  # its sections of the home page
 
         home.register()

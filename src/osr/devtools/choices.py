@@ -18,3 +18,15 @@ class ChangeStatus(models.TextChoices):
     QUEUED = "queued", "Being raised"
     RAISED = "raised", "Raised in MyIT"
     FAILED = "failed", "Not raised"
+
+
+class Verdict(models.TextChoices):
+    """A pre-check's answer; ``exit_code`` is what ``osr precheck`` exits with."""
+
+    PROCEED = "proceed", "Proceed"
+    NORMAL = "normal", "Proceed with the normal route"
+    STOP = "stop", "Stop"
+
+    @property
+    def exit_code(self) -> int:
+        return {"proceed": 0, "normal": 1, "stop": 2}[self.value]

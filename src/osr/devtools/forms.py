@@ -22,10 +22,23 @@ class IntegrationForm(forms.Form):
         self.fields["component"].queryset = service.components.order_by("name")
 
 
+class ChangeForm(forms.Form):
+    """A change raised by hand: what is about to be deployed."""
+
+    summary = forms.CharField(max_length=300, help_text="What is being deployed, in a line")
+    description = forms.CharField(widget=forms.Textarea, required=False)
+    link_url = forms.URLField(
+        label="Link", max_length=1000, required=False, help_text="The release or pipeline run"
+    )
+    environment = forms.CharField(
+        max_length=200, required=False, help_text="For example production"
+    )
+
+
 class ChangeModelForm(forms.ModelForm):
     class Meta:
         model = ChangeModel
-        fields = ["route", "standard_template_sys_id"]
+        fields = ["route", "standard_template_sys_id", "standard_even_if_critical"]
         labels = {"route": "How changes from developer tooling are raised"}
 
     def clean_standard_template_sys_id(self) -> str:

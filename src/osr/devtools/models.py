@@ -85,6 +85,12 @@ class ChangeModel(TimestampedModel):
         blank=True,
         help_text="The sys_id of the approved standard change template in MyIT",
     )
+    standard_even_if_critical = models.BooleanField(
+        "Standard changes even when a critical live service could be affected",
+        default=False,
+        help_text="Only where the change advisory board has agreed it: otherwise such a "
+        "change goes the normal route",
+    )
 
     def __str__(self) -> str:
         return f"{self.service}: {self.get_route_display().lower()}"
@@ -118,8 +124,9 @@ class ChangeRequest(models.Model):
     integration = models.ForeignKey(
         Integration, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
     )
-    host = models.CharField(max_length=20, choices=Host.choices)
-    delivery_id = models.CharField(max_length=200)
+    # Empty for a change raised in OSR itself, on its pages or through its API.
+    host = models.CharField(max_length=20, choices=Host.choices, blank=True)
+    delivery_id = models.CharField(max_length=200, blank=True)
     event_key = models.CharField(max_length=300, blank=True)
     event = models.CharField(max_length=100)
     summary = models.CharField(max_length=300)
@@ -136,6 +143,13 @@ class ChangeRequest(models.Model):
     myit_sys_id = models.CharField(max_length=32, blank=True)
     raised_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)
+    # The blast radius when the change was recorded (see ``blast``), kept as it was then.
+    blast_radius = models.JSONField(default=dict, blank=True)
+    affects_live = models.PositiveIntegerField(default=0)
+    affects_critical_live = models.PositiveIntegerField(default=0)
+    affects_live_data = models.PositiveIntegerField(default=0)
+    ready_for_phase = models.BooleanField(null=True, blank=True)
+    route_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -146,10 +160,15 @@ class ChangeRequest(models.Model):
                 name="one_change_per_event",
             )
         ]
-        indexes = [models.Index(fields=["service", "-received_at", "-id"])]
+        indexes = [
+            models.Index(fields=["service", "-received_at", "-id"]),
+            models.Index(fields=["-received_at", "-id"]),
+        ]
 
     def __str__(self) -> str:
-        return self.myit_number or f"{self.get_host_display()} delivery {self.delivery_id}"
+        if self.myit_number or not self.host:
+            return self.myit_number or f"Change {self.pk}: {self.summary}"
+        return f"{self.get_host_display()} delivery {self.delivery_id}"
 
     @property
     def owning_group_id(self) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, CheckOutcome, register_check
+from osr.readiness.triggers import refresh_when_saved
 
 from .choices import ChangeStatus, Host
-from .models import Integration
+from .models import ChangeRequest, Integration
 from .services import automated_links
 
 NAME = "devtools.change_raised"
@@ -33,6 +34,9 @@ def decide(service, evidence, today) -> CheckOutcome:
 
 
 def register_with_readiness() -> None:
+    # What the check loads: a change refreshes the service's stored readiness.
+    refresh_when_saved(Integration, lambda integration: [integration.service_id])
+    refresh_when_saved(ChangeRequest, lambda change: [change.service_id])
     register_check(
         AutomaticCheck(
             NAME,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,12 +12,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from osr.catalogue.models import Component, Service
+from osr.graph.blast import BlastRadius
 from osr.myit.checks import CheckResult
 from osr.myit.client import MyitClient, MyitError, escape
 from osr.myit.mapping import current_mapping
 from osr.myit.models import MyitRecord
 
-from . import signing
+from . import blast, signing
 from .choices import ChangeRoute, ChangeStatus
 from .hosts import NEEDS_SECRET, Delivery, web_link
 from .models import ChangeModel, ChangeRequest, Integration
@@ -94,12 +96,18 @@ def delete_integration(integration: Integration, *, by) -> None:
         integration.delete()
 
 
-def save_change_model(service: Service, *, route: str, template_sys_id: str, by) -> ChangeModel:
+def save_change_model(
+    service: Service, *, route: str, template_sys_id: str, even_if_critical: bool = False, by
+) -> ChangeModel:
     """Record how the service's changes from developer tooling are raised."""
     with transaction.atomic():
         model, _ = ChangeModel.objects.update_or_create(
             service=service,
-            defaults={"route": route, "standard_template_sys_id": template_sys_id},
+            defaults={
+                "route": route,
+                "standard_template_sys_id": template_sys_id,
+                "standard_even_if_critical": even_if_critical,
+            },
         )
     return model
 
@@ -116,9 +124,12 @@ def receive_delivery(integration: Integration, delivery: Delivery) -> tuple[Chan
     existing = recorded.first()
     if existing is not None:
         return existing, False
+    # Read before the write: the graph's index and the readiness engine only read.
+    assessment = blast.assess(integration.service, today=timezone.localdate())
     try:
         with transaction.atomic():
             change = ChangeRequest.objects.create(
+                **blast_radius_fields(assessment),
                 service_id=integration.service_id,
                 integration=integration,
                 host=integration.host,
@@ -137,6 +148,62 @@ def receive_delivery(integration: Integration, delivery: Delivery) -> tuple[Chan
         # The same event arriving twice at once: the other request recorded it.
         return recorded.get(), False
     return change, True
+
+
+def blast_radius_fields(assessment: blast.Assessment) -> dict[str, Any]:
+    """What a change keeps of its assessment: the blast radius as it was when recorded."""
+    radius = assessment.radius
+    return {
+        "blast_radius": radius.as_dict(),
+        "affects_live": radius.live,
+        "affects_critical_live": radius.critical_live,
+        "affects_live_data": radius.live_data,
+        "ready_for_phase": assessment.ready,
+        "route": assessment.route,
+        "route_reason": assessment.route_reason,
+    }
+
+
+def blast_radius_values(change: ChangeRequest, fields: dict[str, str]) -> dict[str, str]:
+    """The blast radius as MyIT's change fields: risk, impact and work notes."""
+    radius = BlastRadius.from_dict(change.blast_radius)
+    risk, impact = blast.risk_and_impact(radius, ready=change.ready_for_phase is not False)
+    return {
+        fields.get("risk", "risk"): risk,
+        fields.get("impact", "impact"): impact,
+        fields.get("work_notes", "work_notes"): notes_of(change),
+    }
+
+
+def notes_of(change: ChangeRequest) -> str:
+    """The change's blast radius and route, in words, for MyIT's description and work notes."""
+    if not change.blast_radius:
+        return ""  # recorded before blast radii were kept
+    lines = blast.radius_text(BlastRadius.from_dict(change.blast_radius))
+    if change.ready_for_phase is False:
+        lines.append("Readiness: the service is not ready for its phase.")
+    if change.route_reason:
+        lines.append(f"Route: {change.route_reason}.")
+    return "\n".join(lines)
+
+
+def record_change(
+    service: Service, *, summary: str, description: str, link_url: str, environment: str, by
+) -> ChangeRequest:
+    """Record a change raised in OSR with its blast radius, and raise it after the commit."""
+    assessment = blast.assess(service, today=timezone.localdate())
+    with transaction.atomic():
+        change = ChangeRequest.objects.create(
+            **blast_radius_fields(assessment),
+            service=service,
+            event="raised in OSR",
+            summary=summary[:300],
+            description=description,
+            link_url=web_link(link_url),
+            environment=environment[:200],
+        )
+        transaction.on_commit(lambda: _enqueue(change.pk))
+    return change
 
 
 def _enqueue(change_id: int) -> None:
@@ -161,7 +228,8 @@ def raise_change(change_id: int, *, client: MyitClient | None = None) -> ChangeR
         MyitRecord.objects.filter(service_id=change.service_id).values_list("key", "sys_id")
     )
     model = ChangeModel.objects.filter(service_id=change.service_id).first()
-    route = ChangeRoute.STANDARD if model and model.uses_template else ChangeRoute.NORMAL
+    # The route decided when the change was recorded, by its blast radius.
+    route = change.route or blast.route_for(model, BlastRadius.from_dict(change.blast_radius))[0]
     if "service" not in records:
         return _failed(change, "The service is not in MyIT yet: sync it to MyIT first")
     cf, corr_field = mapping.change_fields, mapping.correlation_field
@@ -173,7 +241,10 @@ def raise_change(change_id: int, *, client: MyitClient | None = None) -> ChangeR
     ci = records.get(f"component:{component_id}") or records["service"]
     values = {
         cf["short_description"]: change.summary[:160],
-        cf["description"]: "\n".join(p for p in [change.summary, change.description, link] if p),
+        **blast_radius_values(change, cf),
+        cf["description"]: "\n".join(
+            p for p in [change.summary, change.description, link, notes_of(change)] if p
+        ),
         cf["business_service"]: records["service"],
         cf["service_offering"]: records.get("offering", ""),
         cf["cmdb_ci"]: ci,
@@ -196,7 +267,8 @@ def raise_change(change_id: int, *, client: MyitClient | None = None) -> ChangeR
         if found:
             raised = found[0]
         else:
-            template = model.standard_template_sys_id if model and model.uses_template else ""
+            standard = route == ChangeRoute.STANDARD and model is not None and model.uses_template
+            template = model.standard_template_sys_id if standard and model else ""
             raised = client.create_change(route, values, template_sys_id=template)
     except MyitError as error:
         log.warning("Change for delivery %s not raised: %s", change.delivery_id, error)

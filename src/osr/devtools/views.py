@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from osr.catalogue.choices import Phase
 from osr.catalogue.models import Service
 from osr.core.concurrency import edit_conflict, version_token
+from osr.core.generic_views import page_number
 from osr.core.shortcuts import crumbs, require
+from osr.graph.blast import BlastRadius
 from osr.myit.views import record_url
 
 from . import services
-from .choices import ChangeStatus
-from .forms import ChangeModelForm, IntegrationForm
+from .choices import ChangeRoute, ChangeStatus
+from .estate import COMING_DAYS, ChangeFilterForm, ChangeFilters, changes_in_estate
+from .forms import ChangeForm, ChangeModelForm, IntegrationForm
 from .models import ChangeModel, ChangeRequest, Integration
 
 HISTORY_ON_SERVICE_PAGE = 10
+COMING_ON_SERVICE_PAGE = 5
 
 
 def _service(request, slug: str, perm: str = "") -> Service:
@@ -73,6 +82,7 @@ def integrations(request, slug: str):
             "change_model": ChangeModel.objects.filter(service=service).first(),
             "now": timezone.now(),
             "may_add": request.user.has_perm("devtools.add_integration", service),
+            "may_raise": request.user.has_perm("devtools.add_changerequest", service),
             "may_rotate": request.user.has_perm("devtools.change_integration", service),
             "may_delete": request.user.has_perm("devtools.delete_integration", service),
             "may_change_model": request.user.has_perm("devtools.change_changemodel", service),
@@ -195,6 +205,7 @@ def change_model(request, slug: str):
     current = {
         "route": instance.route,
         "standard_template_sys_id": instance.standard_template_sys_id,
+        "standard_even_if_critical": instance.standard_even_if_critical,
     }
     form = ChangeModelForm(request.POST or None, instance=instance)
     changed = edit_conflict(request, form, current) if instance.pk else None
@@ -204,6 +215,7 @@ def change_model(request, slug: str):
             service,
             route=form.cleaned_data["route"],
             template_sys_id=form.cleaned_data["standard_template_sys_id"],
+            even_if_critical=form.cleaned_data["standard_even_if_critical"],
             by=request.user,
         )
         messages.success(request, f"The change model of {service} is saved")
@@ -223,6 +235,34 @@ def change_model(request, slug: str):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def change_raise(request, slug: str):
+    """Raise a change by hand: recorded with its blast radius, then raised in MyIT."""
+    service = _service(request, slug, "devtools.add_changerequest")
+    form = ChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        change = services.record_change(service, **form.cleaned_data, by=request.user)
+        live = change.affects_live
+        messages.success(
+            request,
+            f"Raising the change for {change.summary}: it could affect {live} live "
+            f"{'service' if live == 1 else 'services'}, {change.affects_critical_live} critical",
+        )
+        return redirect(reverse("catalogue:service_section", args=[service.slug, "myit"]))
+    return render(
+        request,
+        "layouts/form.html",
+        {
+            "title": f"Raise a change for {service}",
+            "form": form,
+            "submit_text": "Raise the change",
+            "cancel_url": reverse("devtools:integrations", args=[service.slug]),
+            "breadcrumbs": _crumbs(service),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
 @require_POST
 def change_retry(request, slug: str, pk: int):
     """Try again to raise a change MyIT did not accept."""
@@ -231,3 +271,62 @@ def change_retry(request, slug: str, pk: int):
     services.retry_change(change, by=request.user)
     messages.success(request, f"Raising the change for {change.summary} again")
     return redirect(service.get_absolute_url() + "#devtools-changes")
+
+
+def estate_rows(changes) -> list[dict]:
+    """Each change with its MyIT link and its blast radius, for the estate's table."""
+    return [
+        {
+            "change": c,
+            "myit_url": record_url("change_request", c.myit_sys_id),
+            "radius": BlastRadius.from_dict(c.blast_radius),
+        }
+        for c in changes
+    ]
+
+
+@require_http_methods(["GET"])
+def changes(request):
+    """Changes across the estate with their blast radius, filtered and paged."""
+    require(request, "devtools.view_changerequest")
+    form = ChangeFilterForm(request.GET or None)
+    valid = form.is_valid() if request.GET else True
+    filters = (
+        ChangeFilters(
+            group=form.cleaned_data.get("group"),
+            affects=form.cleaned_data.get("affects"),
+            route=form.cleaned_data.get("route", ""),
+        )
+        if request.GET and valid
+        else ChangeFilters()
+    )
+    found = changes_in_estate(filters) if valid else changes_in_estate(ChangeFilters()).none()
+    page = Paginator(found, settings.OSR_PAGE_SIZE).get_page(page_number(request))
+    return render(
+        request,
+        "devtools/changes.html",
+        {
+            "title": "Changes across the estate",
+            "form": form,
+            "page": page,
+            "rows": estate_rows(page.object_list),
+            "routes": dict(ChangeRoute.choices),
+            "breadcrumbs": crumbs(("Changes", "")),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def coming_changes_context(request, service: Service) -> dict:
+    """A live service's panel: recent changes to services it needs, which could affect it."""
+    if service.phase != Phase.LIVE:
+        return {"service": service, "is_live": False}
+    since = timezone.now() - dt.timedelta(days=COMING_DAYS)
+    found = changes_in_estate(ChangeFilters(affects=service, since=since))
+    return {
+        "service": service,
+        "is_live": True,
+        "days": COMING_DAYS,
+        "rows": estate_rows(found[:COMING_ON_SERVICE_PAGE]),
+        "all_url": reverse("devtools:changes") + f"?affects={service.slug}",
+    }

@@ -6,13 +6,13 @@ Any signed-in role may read. Imports need the right to import the catalogue.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import StrictBool
 
-from osr.core.api_contract import Input
+from osr.core.api_contract import Input, refers_to
 from osr.core.paging import PageQuery, Shown, paginated
 from osr.core.refusals import Invalid
 from osr.core.shortcuts import require
@@ -96,6 +96,23 @@ class IncidentServiceOut(Schema):
     live_services_manager: IncidentContactOut | None
 
 
+class SuspectChangeOut(Schema):
+    service: str
+    name: str
+    when: dt.datetime
+    summary: str
+    reference: str
+    route: str
+    url: str
+    depth: int = Field(description="1 when the live service needs the changed one directly")
+    live_data: bool = Field(description="The changed service feeds the live one live data")
+    reasons: list[str]
+    support_contact_email: str
+    service_owner: IncidentContactOut | None
+    delivery_team: IncidentContactOut | None
+    osr_manager: IncidentContactOut | None
+
+
 class IncidentOut(Schema):
     service: str
     name: str
@@ -104,6 +121,10 @@ class IncidentOut(Schema):
     at: dt.datetime
     changes_since: dt.datetime
     services: list[IncidentServiceOut]
+    suspect_changes: list[SuspectChangeOut] = Field(
+        description="Changes of the last 14 days in its blast radius: a direct dependency "
+        "first, then one feeding it live data, then the most recent"
+    )
 
 
 class GraphFindingOut(Schema):
@@ -119,14 +140,14 @@ class GraphCycleOut(Schema):
 
 
 class GraphQuery(Schema):
-    service: str | None = None
-    group: str | None = None
+    service: Annotated[str, refers_to("services")] | None = None
+    group: Annotated[str, refers_to("delivery-groups")] | None = None
     depth: int = Field(1, ge=1, le=3)
 
 
 class PathsQuery(Schema):
-    source: str
-    target: str
+    source: Annotated[str, refers_to("services")]
+    target: Annotated[str, refers_to("services")]
     max_depth: int = Field(6, ge=1, le=services.MAX_DEPTH)
 
 
@@ -138,7 +159,8 @@ class PathsOut(Schema):
 
 class ImportFile(Input):
     name: str
-    content: str
+    # Each entity in it is checked on its own, and refused naming its file and line.
+    content: str = Field(json_schema_extra={"contentMediaType": "application/yaml"})
 
 
 class BackstageIn(Input):
@@ -150,7 +172,8 @@ class BackstageIn(Input):
 
 
 class CsvIn(Input):
-    content: str
+    # Each row is checked on its own, and refused naming its row.
+    content: str = Field(json_schema_extra={"contentMediaType": "text/csv"})
     apply: StrictBool = False
 
 

@@ -15,7 +15,9 @@ What the signals of a save would have done is done once for the lot:
 - the graph's version (``graph_changed``): bumped once when a service, external
   system or dependency was written;
 - the readiness obligations of a service that starts to use live data
-  (``on_service_saved``): asked of each service written, as its save would.
+  (``on_service_saved``): asked of each service written, as its save would;
+- the stored readiness of each service written or whose parts were
+  (``results_changed``): re-evaluated once the import commits.
 
 A preview writes the objects only, so that it checks exactly what applying would,
 and leaves out the audit trail and these effects, which its rollback would undo.
@@ -35,6 +37,7 @@ from django.utils import timezone
 from osr.catalogue import services as catalogue
 from osr.catalogue.models import Dependency, ExternalSystem, PhaseChange, Service
 from osr.core import audit_bulk
+from osr.readiness.results import results_changed
 from osr.readiness.signals import on_service_saved
 
 from .models import GraphVersion
@@ -114,7 +117,7 @@ class Batch:
 
     def _write(self, model: type[Model], items: list[Staged]) -> None:
         new = [item.obj for item in items if item.before is None]
-        model.objects.bulk_create(new)  # type: ignore[attr-defined]
+        audit_bulk.insert(new)
         if new and new[0].pk is None:
             raise ImproperlyConfigured(
                 "Importing needs a database that returns the keys of rows inserted in bulk "
@@ -133,15 +136,12 @@ class Batch:
         if model is Service:
             # As ``save_form`` does: a new service's phase history starts with its phase.
             changed_by = self.by if getattr(self.by, "is_authenticated", False) else None
-            changes = PhaseChange.objects.bulk_create(
-                [
-                    PhaseChange(
-                        service=obj, from_phase="", to_phase=obj.phase, changed_by=changed_by
-                    )
-                    for obj in new
-                    if isinstance(obj, Service)
-                ]
-            )
+            changes = [
+                PhaseChange(service=obj, from_phase="", to_phase=obj.phase, changed_by=changed_by)
+                for obj in new
+                if isinstance(obj, Service)
+            ]
+            audit_bulk.insert(changes)
             self.histories |= {change.service_id: change for change in changes}
         for model_field in model._meta.many_to_many:
             through: Any = model_field.remote_field.through  # type: ignore[attr-defined]
@@ -188,6 +188,18 @@ class Batch:
         for item in staged:
             if isinstance(item.obj, Service):
                 on_service_saved(Service, item.obj, created=item.before is None)
+        # The stored readiness of every service written, or whose parts (components,
+        # their contracts, dependencies) were.
+        parts = [item.obj for item in staged]
+        parts += [
+            member for item in staged for members in item.added.values() for member in members
+        ]
+        results_changed(
+            getattr(part, name, None)
+            for part in parts
+            for name in ("service_id", "from_service_id", "to_service_id")
+        )
+        results_changed(part.pk for part in parts if isinstance(part, Service))
 
 
 def _models_in_order(staged: list[Staged]) -> list[type[Model]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -137,6 +138,8 @@ class IncidentContacts:
     at: dt.datetime
     since: dt.datetime
     contacts: list[IncidentContact]
+    # Recent changes in its blast radius, most likely first (see ``suspects``).
+    suspects: list[Any] = field(default_factory=list)
 
     @property
     def is_live(self) -> bool:

@@ -22,8 +22,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Model
-from django.forms.models import construct_instance
+from django.db.models import AutoField, FileField, Model
 
 
 class Lookups:
@@ -34,6 +33,8 @@ class Lookups:
         self._choices: dict[tuple[type[Model], str], dict[str, Model]] = {}
         self._taken: dict[tuple[type[Model], tuple[str, ...]], dict[tuple, Any]] = {}
         self.forms: dict[tuple[type[forms.ModelForm], bool], type[forms.ModelForm]] = {}
+        self._unique: dict[tuple[type[Model], frozenset[str]], list] = {}
+        self._per_form: dict[tuple[str, type], Any] = {}
 
     def choices(self, field: forms.ModelChoiceField) -> dict[str, Model]:
         """The options of a drop-down, by the text that names each."""
@@ -53,10 +54,48 @@ class Lookups:
         object the import has not written yet."""
         key = (model, fields)
         if key not in self._taken:
-            attnames = [_attname(model, name) for name in fields]
+            attnames = _attnames(model, fields)
             rows = model._base_manager.values_list("pk", *attnames)
             self._taken[key] = {tuple(row[1:]): row[0] for row in rows}
         return self._taken[key]
+
+    def assigned(self, form: forms.ModelForm) -> list[tuple[Any, bool, bool]]:
+        """The model fields a form of this class sets on its instance, as
+        ``construct_instance`` picks them: each with whether it has a default and
+        whether it holds a file."""
+        key = ("assigned", type(form))
+        if key not in self._per_form:
+            opts = form._meta  # type: ignore[attr-defined]
+            self._per_form[key] = [
+                (field, field.has_default(), isinstance(field, FileField))
+                for field in opts.model._meta.fields
+                if field.editable
+                and not isinstance(field, AutoField)
+                and (opts.fields is None or field.name in opts.fields)
+                and not (opts.exclude and field.name in opts.exclude)
+            ]
+        return self._per_form[key]
+
+    def chosen(self, form: forms.ModelForm) -> set[str]:
+        """The fields of a form of this class that choose one object."""
+        key = ("chosen", type(form))
+        if key not in self._per_form:
+            self._per_form[key] = {
+                name
+                for name, field in form.fields.items()
+                if isinstance(field, forms.ModelChoiceField)
+            }
+        return self._per_form[key]
+
+    def unique_checks(self, obj: Model, exclude: set[str]) -> list[tuple[type[Model], tuple]]:
+        """The unique checks of ``obj``'s model outside ``exclude``, worked out once."""
+        key = (type(obj), frozenset(exclude))
+        if key not in self._unique:
+            checks, _dates = obj._get_unique_checks(  # type: ignore[attr-defined]
+                exclude=exclude, include_meta_constraints=True
+            )
+            self._unique[key] = [(model, tuple(fields)) for model, fields in checks]
+        return self._unique[key]
 
     def claim(self, obj: Model, before: Model | None) -> None:
         """Mark the unique values of an object about to be written as taken by it, and
@@ -80,12 +119,13 @@ class Lookups:
                 taken[_values(obj, fields)] = obj.pk
 
 
-def _attname(model: type[Model], name: str) -> str:
-    return model._meta.get_field(name).attname  # type: ignore[union-attr]
+@cache
+def _attnames(model: type[Model], fields: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(model._meta.get_field(name).attname for name in fields)  # type: ignore[union-attr]
 
 
 def _values(obj: Model, fields: tuple[str, ...]) -> tuple:
-    return tuple(getattr(obj, _attname(type(obj), name)) for name in fields)
+    return tuple(getattr(obj, attname) for attname in _attnames(type(obj), fields))
 
 
 def _holds(holder: Any, obj: Model) -> bool:
@@ -172,21 +212,17 @@ class _Checked:
     """A model form's checks, with choices and unique values looked up in ``lookups``."""
 
     lookups: Lookups
+    instance: Any  # the model form's
 
     def _post_clean(self):
-        opts = self._meta  # type: ignore[attr-defined]
         exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
         try:
-            self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
+            self._construct()
         except ValidationError as error:
             self._update_errors(error)  # type: ignore[attr-defined]
         # A reference chosen from the loaded catalogue exists: the model need not
         # query for it again.
-        chosen = {
-            name
-            for name, field in self.fields.items()  # type: ignore[attr-defined]
-            if isinstance(field, forms.ModelChoiceField)
-        }
+        chosen = self.lookups.chosen(self)  # type: ignore[arg-type]
         try:
             self.instance.full_clean(
                 exclude=exclude | chosen, validate_unique=False, validate_constraints=False
@@ -195,12 +231,38 @@ class _Checked:
             self._update_errors(error)  # type: ignore[attr-defined]
         self._check_unique(exclude)
 
+    def _construct(self) -> None:
+        """``construct_instance``: the cleaned values set on the instance, with what it
+        asks of each model field worked out once a form class."""
+        cleaned = self.cleaned_data  # type: ignore[attr-defined]
+        files = []
+        for field, has_default, is_file in self.lookups.assigned(self):  # type: ignore[arg-type]
+            name = field.name
+            if name not in cleaned:
+                continue
+            # Leave defaults for fields that are not in the data, as a model form does.
+            if has_default:
+                form_field = self[name].field  # type: ignore[index]
+                if (
+                    form_field.widget.value_omitted_from_data(
+                        self.data,  # type: ignore[attr-defined]
+                        self.files,  # type: ignore[attr-defined]
+                        self.add_prefix(name),  # type: ignore[attr-defined]
+                    )
+                    and cleaned.get(name) in form_field.empty_values
+                ):
+                    continue
+            if is_file:
+                files.append(field)
+            else:
+                field.save_form_data(self.instance, cleaned[name])
+        for field in files:
+            field.save_form_data(self.instance, cleaned[field.name])
+
     def _check_unique(self, exclude: set[str]) -> None:
         instance = self.instance
-        checks, _dates = instance._get_unique_checks(exclude=exclude, include_meta_constraints=True)
         errors: dict[str, list] = {}
-        for model, fields in checks:
-            fields = tuple(fields)
+        for model, fields in self.lookups.unique_checks(instance, exclude):
             values = _values(instance, fields)
             if any(value is None for value in values):
                 continue  # as the database does, no two blanks are the same

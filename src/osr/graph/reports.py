@@ -11,6 +11,7 @@ from osr.core.spreadsheet import InertWriter
 
 from .impact import Affected, Impact, Named, Summary
 from .incidents import Contact, IncidentContacts, absolute
+from .suspects import Suspect
 
 
 def _person(person: Contact | None) -> dict[str, str] | None:
@@ -188,7 +189,48 @@ def incident_dict(result: IncidentContacts) -> dict[str, Any]:
             }
             for c in result.contacts
         ],
+        "suspect_changes": [suspect_dict(s) for s in result.suspects],
     }
+
+
+def suspect_dict(suspect: Suspect) -> dict[str, Any]:
+    change = suspect.change
+    return {
+        "service": suspect.service.slug,
+        "name": suspect.service.name,
+        "when": change.when.isoformat(),
+        "summary": change.summary,
+        "reference": change.reference,
+        "route": change.route,
+        "url": change.url,
+        "depth": suspect.depth,
+        "live_data": suspect.live_data,
+        "reasons": suspect.reasons,
+        "support_contact_email": suspect.support_contact_email,
+        "service_owner": _person(suspect.service_owner),
+        "delivery_team": _person(suspect.delivery_team),
+        "osr_manager": _person(suspect.osr_manager),
+    }
+
+
+def suspect_lines(suspects: list[Suspect]) -> list[str]:
+    """The recent changes that could have caused the incident, most likely first."""
+    if not suspects:
+        return ["No change in its blast radius was recorded in the last 14 days."]
+    noun = "change" if len(suspects) == 1 else "changes"
+    lines = [f"{len(suspects)} {noun} in its blast radius in the last 14 days, most likely first:"]
+    for number, s in enumerate(suspects, start=1):
+        change = s.change
+        reference = f"{change.reference}: " if change.reference else ""
+        lines += [
+            f"{number}. {when(change.when)} {reference}{change.summary} ({s.service.name})",
+            f"   Why: {'; '.join(s.reasons)}",
+            f"   Call: support {s.support_contact_email or 'not recorded'}; service owner "
+            f"{_person_text(s.service_owner)}; OSR manager {_person_text(s.osr_manager)}",
+        ]
+        if change.url:
+            lines.append(f"   {change.url}")
+    return lines
 
 
 def incident_text(result: IncidentContacts) -> str:
@@ -200,6 +242,7 @@ def incident_text(result: IncidentContacts) -> str:
     ]
     if not result.is_live:
         lines.append(f"Note: {service.name} is not live.")
+    lines += ["", *suspect_lines(result.suspects), ""]
     if not result.contacts:
         lines.append(
             "No service in development depends on it, feeds it data or shares a component with it."

@@ -33,6 +33,7 @@ from .queries import (
     reach_with_route,
     subgraph,
 )
+from .suspects import suspect_changes
 
 MAX_DEPTH = 10
 IMPACT_PAGE_SIZE = 50
@@ -127,8 +128,12 @@ def _rows(index: Index, found: Search, nodes: list[int]) -> list[Affected]:
 
 
 def incidents(service: Service, *, now: dt.datetime) -> IncidentContacts:
-    """Services in development to contact about an incident on ``service``."""
-    return incident_contacts(current_index(), service, now=now)
+    """Services in development to contact about an incident on ``service``, and the
+    recent changes that could have caused it."""
+    index = current_index()
+    result = incident_contacts(index, service, now=now)
+    result.suspects = suspect_changes(index, service, since=result.since)
+    return result
 
 
 @dataclass

@@ -160,7 +160,13 @@ class GuideSectionChangeOut(Schema):
 
 
 class ExportIn(Input):
-    formats: list[str] = [Format.DOCX, Format.PDF]
+    formats: list[str] = Field(
+        [Format.DOCX, Format.PDF],
+        json_schema_extra={
+            "items": {"type": "string", "enum": list[Any](Format.values)},
+            "minItems": 1,
+        },
+    )
 
 
 class ExportOut(Schema):

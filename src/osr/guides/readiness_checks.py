@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.utils import timezone
 
 from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, CheckOutcome, register_check
+from osr.readiness.triggers import refresh_when_saved
 
 from .assembly import assemble_many, is_assembling
 from .document import day_text
-from .models import GuideVersion
+from .models import GuideVersion, OperationsProfile
 
 NAME = "guides.operations_guide_approved"
 
@@ -70,6 +71,9 @@ def decide(service, evidence, today) -> CheckOutcome:
 
 
 def register_with_readiness() -> None:
+    # What the check loads: a change refreshes the service's stored readiness.
+    refresh_when_saved(GuideVersion, lambda version: [version.service_id])
+    refresh_when_saved(OperationsProfile, lambda profile: [profile.service_id])
     register_check(
         AutomaticCheck(
             NAME,

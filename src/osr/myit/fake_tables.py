@@ -4,7 +4,9 @@ Tables hold records by ``sys_id`` and answer ServiceNow encoded queries:
 ``^`` is AND, ``^OR`` is OR (binding tighter than AND, as in ServiceNow),
 operators ``=``, ``!=``, ``LIKE``, ``NOT LIKE``, ``STARTSWITH``, ``ENDSWITH``,
 ``IN``, ``NOT IN``, ``ISEMPTY``, ``ISNOTEMPTY``, and ``ORDERBY`` /
-``ORDERBYDESC``. Parts it does not understand are ignored, as ServiceNow does.
+``ORDERBYDESC``. Parts it does not understand, and conditions on fields the
+table does not have, are ignored, as ServiceNow does. ``^`` always separates
+parts: ServiceNow defines no way to escape it inside a value.
 Equality and ``IN`` use an index built on first use so that a fake holding tens
 of thousands of records still answers quickly.
 """
@@ -16,16 +18,6 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-# Tables that extend another: a query on the parent also returns the child's rows.
-EXTENDS = {
-    "cmdb_ci_service": "cmdb_ci",
-    "cmdb_ci_service_business": "cmdb_ci_service",
-    "cmdb_ci_service_auto": "cmdb_ci_service",
-    "cmdb_ci_service_discovered": "cmdb_ci_service_auto",
-    "cmdb_ci_service_technical": "cmdb_ci_service",
-    "service_offering": "cmdb_ci_service",
-}
 
 # Reference fields and the table they point at.
 REFERENCES = {
@@ -45,26 +37,6 @@ REFERENCES = {
     "service_offering": "service_offering",
     "cmdb_ci": "cmdb_ci",
     "std_change_producer_version": "std_change_record_producer",
-}
-
-KNOWN_TABLES = {
-    "cmdb_ci",
-    "cmdb_ci_service",
-    "cmdb_ci_service_business",
-    "cmdb_ci_service_auto",
-    "cmdb_ci_service_discovered",
-    "cmdb_ci_service_technical",
-    "service_offering",
-    "cmdb_rel_ci",
-    "cmdb_rel_type",
-    "sys_user_group",
-    "sys_user_grmember",
-    "sys_user",
-    "change_request",
-    "std_change_record_producer",
-    "std_change_template",
-    "std_change_proposal",
-    "ast_contract",
 }
 
 _CONDITION = re.compile(
@@ -113,43 +85,36 @@ class EncodedQuery:
     order: list[tuple[str, bool]] = field(default_factory=list)  # (field, descending)
 
     @classmethod
-    def parse(cls, text: str) -> EncodedQuery:
+    def parse(cls, text: str, known: set[str] | None = None) -> EncodedQuery:
+        """The query's conditions; with ``known``, those on other fields are dropped.
+
+        ServiceNow drops a condition on a field the table does not have and
+        runs the rest, so such a query can select far more than was meant.
+        """
+
+        def understood(name: str) -> bool:
+            return known is None or name.split(".")[0] in known
+
         query = cls()
-        for part in _split(text or ""):
+        for part in [p for p in (text or "").split("^") if p]:
             if part.startswith("ORDERBYDESC"):
-                query.order.append((part[len("ORDERBYDESC") :], True))
+                if understood(part[len("ORDERBYDESC") :]):
+                    query.order.append((part[len("ORDERBYDESC") :], True))
             elif part.startswith("ORDERBY"):
-                query.order.append((part[len("ORDERBY") :], False))
+                if understood(part[len("ORDERBY") :]):
+                    query.order.append((part[len("ORDERBY") :], False))
             elif part.startswith("OR") and query.groups:
                 condition = _condition(part[2:])
-                if condition:
+                if condition and understood(condition.field):
                     query.groups[-1].append(condition)
             else:
                 condition = _condition(part)
-                if condition:
+                if condition and understood(condition.field):
                     query.groups.append([condition])
         return query
 
     def matches(self, record: dict) -> bool:
         return all(any(c.matches(record) for c in group) for group in self.groups)
-
-
-def _split(text: str) -> list[str]:
-    """The parts of an encoded query; ``^^`` is a literal caret."""
-    parts, current, i = [], [], 0
-    while i < len(text):
-        if text[i] == "^":
-            if text.startswith("^^", i):
-                current.append("^")
-                i += 2
-                continue
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(text[i])
-        i += 1
-    parts.append("".join(current))
-    return [p for p in parts if p]
 
 
 def _condition(text: str) -> QueryCondition | None:

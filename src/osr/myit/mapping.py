@@ -6,7 +6,8 @@ Service Data Model; a YAML or JSON file named by ``OSR_MYIT_MAPPING_FILE``
 overrides any of them, for example::
 
     tables: {service: cmdb_ci_service}
-    service_fields: {data_owner: u_data_owner}
+    service_fields: {data_owner: u_data_owner, status: null}
+    life_cycle: {live: [Operational, In Use]}
     required_fields: {service: [name, owned_by, support_group]}
     retired_component: {install_status: null, life_cycle_stage: End of Life}
 
@@ -58,6 +59,8 @@ class Mapping:
         change_group="change_control",
         criticality="busines_criticality",  # ServiceNow's own spelling
         status="operational_status",
+        life_cycle_stage="life_cycle_stage",
+        life_cycle_status="life_cycle_stage_status",
     )
     offering_fields: dict[str, str] = _d(
         name="name",
@@ -65,12 +68,16 @@ class Mapping:
         support_group="support_group",
         change_group="change_control",
         status="operational_status",
+        life_cycle_stage="life_cycle_stage",
+        life_cycle_status="life_cycle_stage_status",
     )
     component_fields: dict[str, str] = _d(
         name="name",
         description="short_description",
         support_group="support_group",
         status="operational_status",
+        life_cycle_stage="life_cycle_stage",
+        life_cycle_status="life_cycle_stage_status",
     )
     # The support contact's address is the email of the service's support group.
     group_fields: dict[str, str] = _d(name="name", email="email", description="description")
@@ -89,11 +96,27 @@ class Mapping:
     operational_status: dict[str, str] = _d(
         discovery="7", alpha="7", private_beta="7", public_beta="7", live="1", retired="6"
     )
+    # CSDM's life cycle, which drives instances that have turned it on (operational_status
+    # then changes nothing): OSR's phase -> [life_cycle_stage, life_cycle_stage_status].
+    # Check the pairs against the instance's life_cycle_control table.
+    life_cycle: dict[str, list[str]] = _d(
+        discovery=["Ideation", "Draft"],
+        alpha=["Design", "In Design"],
+        private_beta=["Deploy", "In Progress"],
+        public_beta=["Deploy", "In Progress"],
+        live=["Operational", "In Use"],
+        retired=["End of Life", "Retired"],
+    )
     # What a component removed from OSR becomes in MyIT: these fields are set on its
     # CI (ServiceNow's operational_status 6 and install_status 7 both mean Retired),
     # and the relationships OSR made to it are deleted. CIs are retired, never
     # deleted, so that incidents and changes that name them keep their history.
-    retired_component: dict[str, str] = _d(operational_status="6", install_status="7")
+    retired_component: dict[str, str] = _d(
+        operational_status="6",
+        install_status="7",
+        life_cycle_stage="End of Life",
+        life_cycle_stage_status="Retired",
+    )
     # PUB-1: the fields that must be filled in on each record for MyIT to be complete.
     required_fields: dict[str, list[str]] = _d(
         service=[

@@ -38,6 +38,8 @@ class MyitServiceFacts:
     support_contact_email: str = ""
     components: tuple[ComponentFacts, ...] = ()
     depends_on: tuple[str, ...] = ()  # slugs of the services it depends on
+    # (key, field, value) written at an earlier sync that MyIT did not take.
+    not_taken: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class SyncOutcome:
     records: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Keys of records OSR no longer keeps (retired, deleted or no longer used).
     forgotten: list[str] = field(default_factory=list)
+    # Fields written that MyIT did not take: {key, table, field, value}.
+    not_taken: list[dict[str, str]] = field(default_factory=list)
+    # False when the error concerns this service only (an ACL, a data policy).
+    stops_run: bool = True
 
     def summary(self, dry_run: bool) -> str:
         """One line for the progress of a run."""
@@ -115,7 +121,6 @@ def wanted_records(
     know is left out rather than blanking what MyIT holds.
     """
     m = mapping
-    status = m.operational_status.get(facts.phase, "")
     records: list[Wanted] = []
     group_table, gf = m.table("group"), m.group_fields
     for key, (role, name) in group_names(facts, m).items():
@@ -139,9 +144,9 @@ def wanted_records(
         sf["support_group"]: Ref("group:support"),
         sf["change_group"]: Ref("group:change"),
         sf["criticality"]: m.criticality["critical" if facts.critical else "not_critical"],
-        sf["status"]: status,
         corr: m.correlation_id(facts.slug),
     }
+    _status(m, facts, sf, service)
     for role, email in (
         ("data_owner", facts.data_owner_email),
         ("service_owner", facts.service_owner_email),
@@ -156,29 +161,23 @@ def wanted_records(
         of["parent"]: Ref("service"),
         of["support_group"]: Ref("group:support"),
         of["change_group"]: Ref("group:change"),
-        of["status"]: status,
         corr: m.correlation_id(facts.slug, "offering"),
     }
+    _status(m, facts, of, offering)
     records.append(_found_by(m, "offering", "offering", offering))
 
     cf = m.component_fields
     for c in facts.components:
         queue = c.support_group.strip()
         group = f"group:queue:{queue}" if queue and f"group:queue:{queue}" in _keys(records) else ""
-        records.append(
-            _found_by(
-                m,
-                "component",
-                f"component:{c.pk}",
-                {
-                    cf["name"]: c.name,
-                    cf["description"]: f"{c.kind}, hosted on {c.hosting}",
-                    cf["support_group"]: Ref(group or "group:support"),
-                    cf["status"]: status,
-                    corr: m.correlation_id(facts.slug, "component", str(c.pk)),
-                },
-            )
-        )
+        component: dict[str, str | Ref] = {
+            cf["name"]: c.name,
+            cf["description"]: f"{c.kind}, hosted on {c.hosting}",
+            cf["support_group"]: Ref(group or "group:support"),
+            corr: m.correlation_id(facts.slug, "component", str(c.pk)),
+        }
+        _status(m, facts, cf, component)
+        records.append(_found_by(m, "component", f"component:{c.pk}", component))
 
     rf, rel_table = m.relationship_fields, m.table("relationship")
     for c in facts.components:
@@ -208,6 +207,23 @@ def wanted_records(
             )
         )
     return records
+
+
+def _status(
+    m: Mapping, facts: MyitServiceFacts, names: dict[str, str], record: dict[str, str | Ref]
+) -> None:
+    """The CI's status from OSR's phase: ``operational_status`` and CSDM's life cycle pair.
+
+    Each is written only where the mapping names its field and has a value for the phase.
+    """
+    stage, stage_status = (list(m.life_cycle.get(facts.phase) or []) + ["", ""])[:2]
+    for role, value in (
+        ("status", m.operational_status.get(facts.phase, "")),
+        ("life_cycle_stage", stage),
+        ("life_cycle_status", stage_status),
+    ):
+        if names.get(role) and value:
+            record[names[role]] = value
 
 
 def _found_by(m: Mapping, kind: str, key: str, fields: dict[str, str | Ref]) -> Wanted:

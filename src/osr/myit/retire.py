@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .client import MyitError
+from .confirm import explain
 from .mapping import Mapping
 from .plan import Ref, SyncOutcome, Wanted, changed_fields
 
@@ -66,7 +67,8 @@ def retire_removed(
             elif key.startswith("component:") and sys_id in sync.records:
                 _retire_component(sync, key, sys_id, outcome)
         except MyitError as error:
-            outcome.error = str(error)
+            outcome.error = explain(error)
+            outcome.stops_run = error.stops_run
             outcome.not_written += [
                 {"key": later, "reason": "The sync stopped before retiring it"}
                 for later in gone[position:]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from osr.catalogue.models import Component, Dependency, Service
 from osr.core.audit import acting_as
 from osr.core.refusals import Conflicting
+from osr.readiness.results import results_changed
 
 from .checks import CheckResult, evaluate
 from .choices import SyncStatus
@@ -19,6 +20,7 @@ from .client import MyitClient, MyitError
 from .mapping import current_mapping
 from .models import MyitRecord, MyitSnapshot, SyncRun
 from .plan import ComponentFacts, MyitServiceFacts, SyncOutcome
+from .preflight import Preflight, check
 from .sync import Sync
 
 # A run queued or running this long is taken to be abandoned (its worker died):
@@ -112,6 +114,8 @@ def run_syncs(
     try:
         own_client = client is None
         client = client or MyitClient.from_settings()
+        if progress:  # a pause for MyIT's hourly rate limit is said where the run reports
+            client.on_pause = progress
     except MyitError as error:
         SyncRun.objects.filter(pk__in=[r.pk for r in runs]).update(
             status=SyncStatus.FAILED, finished_at=timezone.now(), message=str(error)
@@ -119,7 +123,14 @@ def run_syncs(
         return runs
     by_service = {run.service_id: run for run in runs}
     try:
-        for dry_run in (False, True):
+        missing = _missing_in_myit(client, mapping)
+        if missing:
+            SyncRun.objects.filter(pk__in=[r.pk for r in runs]).update(
+                status=SyncStatus.FAILED, finished_at=timezone.now(), message=missing
+            )
+            if progress:
+                progress(missing)
+        for dry_run in (False, True) if not missing else ():
             chosen = [r for r in runs if r.dry_run == dry_run]
             if not chosen:
                 continue
@@ -144,6 +155,35 @@ def run_syncs(
     return runs
 
 
+def _missing_in_myit(client: MyitClient, mapping) -> str:
+    """Why a sync must not run: the tables and fields the mapping names that MyIT lacks.
+
+    Checked against MyIT's dictionary before each run, because a field MyIT
+    lacks is ignored without an error, in writes and in look-ups alike.
+    """
+    try:
+        found = check(client, mapping, probe=False)
+    except MyitError as error:
+        return f"Could not check MyIT has the mapped fields: {error}"
+    if found.ready:
+        return ""
+    return (
+        "Not synced: MyIT lacks " + ", ".join(found.missing) + ". Add them in MyIT or change "
+        "the mapping (OSR_MYIT_MAPPING_FILE); `osr myit check` lists what is needed"
+    )
+
+
+def preflight(*, client: MyitClient | None = None) -> Preflight:
+    """Whether MyIT has each mapped table and field, OSR's access to them, and roles needed."""
+    own = client is None
+    client = client or MyitClient.from_settings()
+    try:
+        return check(client, current_mapping())
+    finally:
+        if own:
+            client.close()
+
+
 def sync_now(
     services: list[Service],
     *,
@@ -163,7 +203,7 @@ def _batches(service_ids: list[int], size: int) -> Iterator[list]:
         ids = service_ids[start : start + size]
         services = list(
             Service.objects.filter(pk__in=ids)
-            .select_related("data_owner", "service_owner")
+            .select_related("data_owner", "service_owner", "myit_snapshot")
             .prefetch_related(
                 Prefetch("components", queryset=Component.objects.order_by("pk")),
                 Prefetch(
@@ -259,7 +299,17 @@ def facts_of(service: Service) -> MyitServiceFacts:
             for c in service.components.all()
         ),
         depends_on=tuple(_targets(service)),
+        not_taken=_not_taken(service),
     )
+
+
+def _not_taken(service: Service) -> tuple[tuple[str, str, str], ...]:
+    """The fields MyIT did not take at the service's last sync (its snapshot is selected)."""
+    try:
+        held = service.myit_snapshot.held
+    except MyitSnapshot.DoesNotExist:
+        return ()
+    return tuple((e["key"], e["field"], e["value"]) for e in held.get("not_taken", []))
 
 
 def _keep(run: SyncRun, service: Service, outcome: SyncOutcome) -> None:
@@ -278,6 +328,7 @@ def _keep(run: SyncRun, service: Service, outcome: SyncOutcome) -> None:
                 )
                 if not updated:
                     MyitSnapshot.objects.create(service=service, held=outcome.held, taken_at=now)
+                results_changed([service.pk])  # the MyIT checks read the snapshot
         run.status = SyncStatus.FAILED if outcome.error else SyncStatus.SUCCEEDED
         run.differences = outcome.differences
         run.written = outcome.written

@@ -8,4 +8,5 @@ urlpatterns = [
     path("services/<slug:slug>/myit/sync", views.sync, name="sync"),
     path("services/<slug:slug>/myit/runs", views.runs, name="runs"),
     path("myit/runs/<int:pk>", views.run, name="run"),
+    path("myit/check", views.check, name="check"),
 ]

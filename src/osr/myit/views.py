@@ -15,6 +15,7 @@ from osr.core.shortcuts import crumbs, require
 
 from . import services
 from .choices import SyncStatus
+from .client import MyitError
 from .models import MyitSnapshot, SyncRun
 
 
@@ -35,8 +36,10 @@ def panel_context(request, service: Service) -> dict:
         "last_run": services.last_run(service),
         "snapshot": snapshot,
         "checks": services.checks_for(service) if snapshot else [],
+        "not_taken": held.get("not_taken", []),
         "record_url": record_url(record.get("table", ""), record.get("sys_id", "")),
         "may_sync": request.user.has_perm("myit.sync_service", service),
+        "may_check": request.user.has_perm("myit.check_myit"),
         "configured": bool(settings.OSR_MYIT_URL),
     }
 
@@ -94,6 +97,23 @@ def run(request, pk: int):
             "breadcrumbs": _crumbs(found.service)
             + [{"text": "MyIT syncs", "href": f"/services/{found.service.slug}/myit/runs"}],
         },
+    )
+
+
+@require_GET
+def check(request):
+    """For administrators: whether MyIT has what the mapping names, and OSR's access."""
+    require(request, "myit.check_myit")
+    found, error = None, ""
+    if not settings.OSR_MYIT_URL:
+        error = "MyIT is not configured for this installation of OSR"
+    else:
+        try:
+            found = services.preflight()
+        except MyitError as refusal:
+            error = str(refusal)
+    return render(
+        request, "myit/check.html", {"title": "MyIT check", "found": found, "error": error}
     )
 
 

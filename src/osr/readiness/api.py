@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Annotated
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -13,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from osr.catalogue.choices import Phase
 from osr.catalogue.models import Service
 from osr.core.answers import With
-from osr.core.api_contract import Input
+from osr.core.api_contract import UNKNOWN_FIELD, WEB_ADDRESS, Input, refers_to
 from osr.core.api_crud import ErrorOut
 from osr.core.paging import Shown, paginated
 from osr.core.refusals import Invalid, invalid
@@ -23,8 +24,9 @@ from osr.core.shortcuts import get_or_404, require
 from . import services
 from .engine import Evaluation
 from .forms import EvidenceForm, RejectForm, VerifyForm, WaiverForm
-from .models import Evidence, Waiver
-from .portfolio import PortfolioFilters
+from .models import Evidence, ReadinessResult, Waiver
+from .portfolio import PortfolioFilters, listed, rows_of
+from .results import ensure_current
 from .uploads import too_big_message, too_large_to_read
 
 router = Router(tags=["Readiness"])
@@ -72,6 +74,7 @@ class RequirementOut(Schema):
     gate: str
     status: str
     reason: str
+    coming: bool = False  # shown before its effective date, blocking nothing until then
     evidence: list[EvidenceOut]
 
 
@@ -103,9 +106,9 @@ class GateOut(Schema):
 
 
 class PortfolioRowOut(Schema):
-    service: str = Field(alias="loaded.facts.slug")
-    name: str = Field(alias="loaded.facts.name")
-    delivery_group: str = Field(alias="loaded.group_slug")
+    service: str = Field(alias="row.slug")
+    name: str = Field(alias="row.name")
+    delivery_group: str = Field(alias="row.group_slug")
     phase: str
     policy_version: str
     next_phase: str | None
@@ -119,7 +122,8 @@ class PortfolioRowOut(Schema):
 
 class PortfolioQuery(Schema):
     group: str = ""
-    phase: str = ""
+    # Checked by the view, which names the phases; "" is every phase.
+    phase: str = Field("", json_schema_extra={"enum": ["", *Phase.values]})
 
 
 class VerifyIn(Input):
@@ -131,7 +135,7 @@ class RejectIn(Input):
 
 
 class WaiverIn(Input):
-    requirement: str
+    requirement: Annotated[str, refers_to("requirements")]
     reason: str = ""
     expires_on: dt.date | None = None
 
@@ -150,12 +154,17 @@ class WaiverOut(Schema):
         return _username(waiver.granted_by)
 
 
+# What else is needed (a date, a pack, at least one of an attestation, a link or a
+# file) depends on the requirement: it refers to the policy's requirements.
 _EVIDENCE_FIELDS = {
-    "requirement": {"type": "string", "example": "LD-1"},
+    "requirement": {"type": "string", "example": "LD-1", "x-refers-to": "requirements"},
     "attestation": {"type": "string"},
-    "links": {"type": "array", "items": {"type": "string", "format": "uri"}},
+    "links": {
+        "type": "array",
+        "items": {"type": "string", "pattern": WEB_ADDRESS, "maxLength": 2048},
+    },
     "evidence_date": {"type": "string", "format": "date"},
-    "pack_version": {"type": "string"},
+    "pack_version": {"type": "string", "maxLength": 50},
     "pack_date": {"type": "string", "format": "date"},
 }
 _EVIDENCE_BODY = {
@@ -167,6 +176,7 @@ _EVIDENCE_BODY = {
                     "type": "object",
                     "required": ["requirement"],
                     "properties": _EVIDENCE_FIELDS,
+                    "additionalProperties": False,
                 }
             },
             "multipart/form-data": {
@@ -175,6 +185,7 @@ _EVIDENCE_BODY = {
                     "required": ["requirement"],
                     "properties": _EVIDENCE_FIELDS
                     | {"file": {"type": "string", "format": "binary"}},
+                    "additionalProperties": False,
                 }
             },
         },
@@ -226,6 +237,10 @@ def submit_evidence(request, slug: str):
     if too_large_to_read(request):
         raise Invalid({"file": [too_big_message()]})
     data, files = _evidence_input(request)
+    # As with every other body, a field the API does not know is refused, not dropped.
+    unknown = (set(data) | set(files)) - set(_EVIDENCE_FIELDS) - {"file"}
+    if unknown:
+        raise Invalid({name: [UNKNOWN_FIELD] for name in sorted(unknown)})
     requirement = services.requirement_of(str(data.get("requirement", "")))
     form = EvidenceForm(data, files, requirement=requirement, today=timezone.localdate())
     if not form.is_valid():
@@ -300,12 +315,13 @@ def readiness_portfolio(request, params: Query[PortfolioQuery]):
     require(request, "readiness.view_readiness")
     if params.phase and params.phase not in Phase.values:
         raise Invalid({"phase": [f"Choose one of: {', '.join(Phase.values)}"]})
-    today = timezone.localdate()
+    filters = PortfolioFilters(group=params.group, phase=params.phase)
+    ensure_current(filters.services(), today=timezone.localdate())
 
-    def show(page: QuerySet[Service]) -> list[With]:
-        return [With(ev, loaded=item) for item, ev in services.portfolio(page, today=today)]
+    def show(page: QuerySet[ReadinessResult]) -> list[With]:
+        return [With(row.evaluation, row=row) for row in rows_of(listed(page))]
 
-    return Shown(PortfolioFilters(group=params.group, phase=params.phase).services(), show)
+    return Shown(filters.results(), show)
 
 
 def _evidence_input(request) -> tuple[dict, dict]:

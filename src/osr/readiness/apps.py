@@ -17,7 +17,7 @@ class ReadinessConfig(AppConfig):
         from osr.catalogue.phase_hooks import register_phase_check
         from osr.core.navigation import NavItem, register_nav
 
-        from . import audit, catalogue_checks, signals  # noqa: F401  (registrations)
+        from . import audit, catalogue_checks, signals, triggers  # noqa: F401  (registrations)
         from .policy import PolicyError, active_policy
         from .services import check_phase_gates
         from .views import service_panel
@@ -29,12 +29,26 @@ class ReadinessConfig(AppConfig):
             raise ImproperlyConfigured(f"The readiness policy is refused:\n{error}") from error
 
         register_phase_check(check_phase_gates)
+        triggers.connect()
         register_service_section(ServiceSection(10, "readiness", "Readiness"))
         register_service_panel(
             "readiness-summary", ServicePanel(10, "readiness/summary_panel.html", service_panel)
         )
         register_service_panel(
             "readiness", ServicePanel(10, "readiness/panel.html", service_panel, "readiness")
+        )
+        from osr.catalogue.panels import GroupPanel, register_group_panel
+
+        from .trends import group_trends
+        from .views_plans import forecast_panel
+
+        register_group_panel(
+            "readiness-trends", GroupPanel(10, "readiness/group_trends.html", group_trends)
+        )
+
+        register_service_panel(
+            "readiness-forecast",
+            ServicePanel(20, "readiness/forecast_panel.html", forecast_panel, "readiness"),
         )
         register_nav(NavItem(15, "Readiness", "readiness:portfolio", ("/readiness",)))
 
@@ -48,6 +62,11 @@ class ReadinessConfig(AppConfig):
 
         home.register()
 
-        from . import demo  # its part of the demo estate
+        from . import home_forecasts
+
+        home_forecasts.register()
+
+        from . import demo, demo_trends  # its parts of the demo estate
 
         demo.register()
+        demo_trends.register()

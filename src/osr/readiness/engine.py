@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from osr.catalogue.choices import PHASE_ORDER, Phase
 from osr.catalogue.phase_hooks import Blocker
@@ -36,10 +36,15 @@ class RequirementResult:
     shown: bool  # the service has reached the phase from which the requirement is shown
     automatic: bool = False  # decided by an automatic check
     expires_on: dt.date | None = None
+    coming: bool = False  # its effective_from is still ahead: shown, blocking nothing
 
     @property
     def satisfied(self) -> bool:
         return self.status in SATISFIED
+
+    @property
+    def clears_gate(self) -> bool:
+        return self.coming or self.satisfied
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,19 +129,21 @@ def evaluate(
         items = by_requirement.get(requirement.id, ())
         if len(items) > 1:
             items = sorted(items, key=_newest_first)
-        results.append(
-            _requirement_result(
-                requirement,
-                gates[requirement.gate],
-                service,
-                items,
-                evidence,
-                latest_waiver.get(requirement.id),
-                today,
-                checks.get(requirement.check) if requirement.check else None,
-                shown=phase_index >= _PHASE_INDEX[requirement.applies.from_phase],
-            )
+        result = _requirement_result(
+            requirement,
+            gates[requirement.gate],
+            service,
+            items,
+            evidence,
+            latest_waiver.get(requirement.id),
+            today,
+            checks.get(requirement.check) if requirement.check else None,
+            shown=phase_index >= _PHASE_INDEX[requirement.applies.from_phase],
         )
+        if requirement.effective_from is not None and not requirement.in_force(today):
+            coming = f"Comes into force on {day(requirement.effective_from)}"
+            result = replace(result, coming=True, reason=f"{coming}. {result.reason}")
+        results.append(result)
 
     by_id = {result.id: result for result in results}
     gate_results = tuple(_gate_result(gate, policy, by_id) for gate in policy.gates)
@@ -144,7 +151,7 @@ def evaluate(
     next_phase = next_phase_of(service.phase)
     target = target_phase or next_phase
     blockers = tuple(blockers_for(policy, service, by_id, target)) if target else ()
-    counted = [r for r in results if r.status != Status.NOT_APPLICABLE]
+    counted = [r for r in results if r.status != Status.NOT_APPLICABLE and not r.coming]
     done = sum(1 for r in counted if r.status in SATISFIED)
     percent = (100 * done) // len(counted) if counted else 100
     return Evaluation(
@@ -190,7 +197,7 @@ def blockers_for(
     blockers = []
     for requirement in policy.requirements:
         result = results[requirement.id]
-        if requirement.gate in gate_ids and not result.satisfied:
+        if requirement.gate in gate_ids and not result.clears_gate:
             label = Status(result.status).label.lower()
             blockers.append(Blocker(result.id, f"{result.title} ({label}): {result.reason}"))
     return blockers
@@ -274,7 +281,7 @@ def _requirement_result(
 
 
 def _gate_result(gate: Gate, policy: Policy, results: Mapping[str, RequirementResult]):
-    open_ids = tuple(r.id for r in policy.in_gate(gate.id) if not results[r.id].satisfied)
+    open_ids = tuple(r.id for r in policy.in_gate(gate.id) if not results[r.id].clears_gate)
     return GateResult(gate.id, gate.title, not open_ids, open_ids, gate.before, gate.trigger)
 
 

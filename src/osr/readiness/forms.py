@@ -111,3 +111,76 @@ class WaiverForm(forms.Form):
         if value and value <= self.today:
             raise forms.ValidationError("The end of the waiver must be in the future")
         return value
+
+
+class CampaignForm(forms.Form):
+    """A campaign to start: the requirement, its scope and the date it must be met by."""
+
+    title = forms.CharField(
+        max_length=200, label="Title", error_messages={"required": "Enter a title for the campaign"}
+    )
+    requirement_id = forms.ChoiceField(
+        label="Requirement", error_messages={"required": "Choose the requirement"}
+    )
+    target_date = DayMonthYearField(
+        label="Target date",
+        help_text="Every service in scope should meet the requirement by then",
+        error_messages={"required": "Enter the target date", "invalid": "Enter a real date"},
+    )
+    groups = forms.MultipleChoiceField(
+        required=False,
+        label="Delivery groups",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for every delivery group (administrators only)",
+    )
+    phases = forms.MultipleChoiceField(
+        required=False,
+        label="Phases",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for every phase",
+    )
+    critical_only = forms.BooleanField(required=False, label="Critical services only")
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea, label="Why", help_text="The teams will see this"
+    )
+
+    def __init__(self, *args, requirements, groups, phases, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["requirement_id"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a requirement"),
+            *requirements,
+        ]
+        self.fields["groups"].choices = list(groups)  # type: ignore[attr-defined]
+        self.fields["phases"].choices = list(phases)  # type: ignore[attr-defined]
+
+    def clean_target_date(self):
+        value = self.cleaned_data.get("target_date")
+        if value and value <= self.today:
+            raise forms.ValidationError("The target date must be in the future")
+        return value
+
+
+class CloseCampaignForm(forms.Form):
+    note = forms.CharField(
+        required=False, widget=forms.Textarea, label="Closing note", help_text="Kept in the report"
+    )
+
+
+class PhasePlanForm(forms.Form):
+    """The day the team plans to enter the service's next phase."""
+
+    planned_on = DayMonthYearField(
+        label="Planned date",
+        error_messages={"required": "Enter the planned date", "invalid": "Enter a real date"},
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_planned_on(self):
+        value = self.cleaned_data.get("planned_on")
+        if value and value < self.today:
+            raise forms.ValidationError("The planned date must be today or in the future")
+        return value

@@ -29,7 +29,7 @@ from .expiry import expiry_notices
 from .loading import Loaded
 from .models import Evidence
 from .policy import active_policy
-from .portfolio import PortfolioFilters, evaluated_portfolio
+from .portfolio import PortfolioFilters, stored_portfolio
 from .services import awaiting_verification, portfolio
 
 DUE_SHOWN = 3  # requirements named under each service; the rest are counted
@@ -168,7 +168,7 @@ def estate_readiness(request) -> dict:
     """How many services may enter their next phase, and what awaits verification, estate-wide."""
 
     def count() -> dict:
-        counts, _rows = evaluated_portfolio(PortfolioFilters(), today=timezone.localdate())
+        counts, _results = stored_portfolio(PortfolioFilters(), today=timezone.localdate())
         return vars(counts)
 
     figures = cache.get_or_set("osr:home:estate-readiness", count, FIGURES_SECONDS)

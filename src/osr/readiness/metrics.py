@@ -4,23 +4,21 @@ from django.core.cache import cache
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
-from osr.catalogue.models import Service
+from .portfolio import PortfolioFilters, stored_portfolio
 
-from .services import portfolio
-
-# Evaluating the whole portfolio costs about as much as loading it; scrapers
-# call every few seconds, so the answer is kept for a minute.
+# Scrapers call every few seconds; the counts are kept for a minute.
 CACHE_SECONDS = 60
 
 
 def readiness_gauges():
     counts = cache.get("osr:metrics:readiness")
     if counts is None:
-        counts = {"ready": 0, "blocked": 0, "live_data_flagged": 0}
-        evaluated = portfolio(Service.objects.order_by("id"), today=timezone.localdate())
-        for _loaded, evaluation in evaluated:
-            counts["ready" if evaluation.ready else "blocked"] += 1
-            counts["live_data_flagged"] += int(evaluation.live_data_flagged)
+        figures, _results = stored_portfolio(PortfolioFilters(), today=timezone.localdate())
+        counts = {
+            "ready": figures.ready,
+            "blocked": figures.blocked,
+            "live_data_flagged": figures.live_data,
+        }
         cache.set("osr:metrics:readiness", counts, CACHE_SECONDS)
     family = GaugeMetricFamily(
         "osr_services_readiness",

@@ -189,3 +189,7 @@ class GateDecision(models.Model):
 
 def _user(by):
     return by if getattr(by, "is_authenticated", False) else None
+
+
+from .history_models import Campaign, PhasePlan, ReadinessSnapshot  # noqa: E402, F401
+from .result_models import ReadinessResult  # noqa: E402, F401

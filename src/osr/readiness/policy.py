@@ -7,6 +7,7 @@ OSR never runs on half a policy.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ _REQUIREMENT_KEYS = {
     "verified_by",
     "check",
     "valid_for_months",
+    "effective_from",
 }
 _APPLIES_KEYS = {"from_phase", "critical", "uses_live_data"}
 _EVIDENCE_KEYS = {"asks_for", "dated", "pack"}
@@ -80,6 +82,11 @@ class Requirement:
     verified_by: str = "osr_manager"
     check: str | None = None
     valid_for_months: int | None = None
+    # Before this day the requirement is shown as coming but blocks nothing.
+    effective_from: dt.date | None = None
+
+    def in_force(self, today: dt.date) -> bool:
+        return self.effective_from is None or today >= self.effective_from
 
 
 @dataclass(frozen=True)
@@ -266,6 +273,9 @@ def _requirement(node, problems: y.Problems, gate_ids: set[str], known_checks: s
         validity = y.integer(
             entries["valid_for_months"][1], problems, "valid_for_months", minimum=1
         )
+    effective_from = None
+    if "effective_from" in entries:
+        effective_from = y.date(entries["effective_from"][1], problems, f"effective_from of {what}")
     parts = (req_id, values.get("title"), values.get("guidance"), gate, evidence, applies)
     if any(part is None for part in parts):
         return None
@@ -279,6 +289,7 @@ def _requirement(node, problems: y.Problems, gate_ids: set[str], known_checks: s
         verified_by=verified_by,
         check=check,
         valid_for_months=validity,
+        effective_from=effective_from,
     )
 
 

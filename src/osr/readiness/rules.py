@@ -14,3 +14,17 @@ rules.add_perm("readiness.submit_evidence", is_admin | edits_group_of)
 rules.add_perm("readiness.verify_evidence", is_admin | is_groups_osr_manager)
 rules.add_perm("readiness.reject_evidence", is_admin | is_groups_osr_manager)
 rules.add_perm("readiness.waive_requirement", is_admin | is_groups_osr_manager)
+
+
+@rules.predicate
+def started_campaign(user, campaign) -> bool:
+    return campaign is not None and campaign.started_by_id == user.pk
+
+
+# An OSR manager starts campaigns over the groups they manage; over every group, an administrator.
+rules.add_perm("readiness.start_campaign", is_admin | is_groups_osr_manager)
+rules.add_perm("readiness.start_estate_campaign", is_admin)
+rules.add_perm("readiness.close_campaign", is_admin | started_campaign)
+rules.add_perm("readiness.remind_campaign", is_admin | started_campaign)
+rules.add_perm("readiness.plan_phase", is_admin | edits_group_of)
+rules.add_perm("readiness.compare_policies", is_admin)

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import views, views_campaigns, views_plans
 
 app_name = "readiness"
 
 urlpatterns = [
     path("readiness", views.portfolio_page, name="portfolio"),
+    path("readiness/campaigns", views_campaigns.campaign_list, name="campaigns"),
+    path("readiness/campaigns/new", views_campaigns.start_campaign, name="start_campaign"),
+    path("readiness/campaigns/<int:pk>", views_campaigns.campaign_page, name="campaign"),
+    path(
+        "readiness/campaigns/<int:pk>/close", views_campaigns.close_campaign, name="close_campaign"
+    ),
+    path("readiness/policy/compare", views_plans.compare_policies, name="compare_policies"),
+    path("services/<slug:slug>/readiness-plan", views_plans.plan_phase, name="plan_phase"),
     path(
         "services/<slug:slug>/readiness/<str:requirement_id>",
         views.requirement_page,

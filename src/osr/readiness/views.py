@@ -17,12 +17,12 @@ from osr.core.shortcuts import crumbs, require
 
 from . import services
 from .choices import MEDIA_TYPES, STATUS_COLOURS, EvidenceStatus, Status
-from .flags import flags_for
 from .forms import EvidenceForm, RejectForm, VerifyForm, WaiverForm
 from .loading import load_one
 from .models import Evidence, NotAwaitingReview, RequirementEvent, Waiver
 from .policy import active_policy
-from .portfolio import SHOW, PortfolioFilters, evaluated_portfolio, groups_with_gaps
+from .portfolio import SHOW, PortfolioFilters, groups_with_gaps, rows_of, stored_portfolio
+from .trends import trends_of_group
 from .uploads import too_big_message, too_large_to_read
 
 PORTFOLIO_PAGE_SIZE = 50
@@ -218,8 +218,11 @@ def portfolio_page(request):
     require(request, "readiness.view_readiness")
     today = timezone.localdate()
     filters = PortfolioFilters.from_query(request.GET)
-    counts, rows = evaluated_portfolio(filters, today=today)
-    page = Paginator(rows, PORTFOLIO_PAGE_SIZE).get_page(page_number(request))
+    counts, results = stored_portfolio(filters, today=today)
+    # Paged by key, so that the database sorts narrow rows, not every stored evaluation.
+    keys = results.values_list("pk", flat=True)
+    page = Paginator(keys, PORTFOLIO_PAGE_SIZE).get_page(page_number(request))
+    page.object_list = rows_of(results.filter(pk__in=list(page.object_list)))
     queue_count, queue = services.awaiting_verification(request.user)
     context = {
         "title": "Readiness portfolio",
@@ -234,7 +237,7 @@ def portfolio_page(request):
         "phase_choices": Phase.choices,
         "show_choices": SHOW,
         "phase_labels": dict(Phase.choices),
-        "flags": {item.service_id: flags_for(item.facts, today) for item, _ in page.object_list},
+        "trends": trends_of_group(filters.group, today=today),
         "breadcrumbs": crumbs(),
     }
     return render(request, "readiness/portfolio.html", context)

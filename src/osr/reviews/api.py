@@ -3,6 +3,8 @@ actions and rehearsals. Input is checked by the pages' own forms and models."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -11,11 +13,12 @@ from ninja import Header, Query, Router, Status
 
 from osr.catalogue.models import Person, Service
 from osr.core.answers import With
+from osr.core.api_contract import QUERY_FILTERS
 from osr.core.api_crud import ErrorOut
 from osr.core.concurrency import check_if_match, etag_of
 from osr.core.paging import Shown, paginated
 from osr.core.refusals import Invalid, invalid
-from osr.core.resources import DatabaseId
+from osr.core.resources import DatabaseId, query_parameters
 from osr.core.shortcuts import require
 
 from . import services
@@ -38,7 +41,7 @@ from .api_schemas import (
     RehearsalOut,
 )
 from .board_rules import Condition
-from .filters import action_list
+from .filters import ActionFilterSet, action_list
 from .forms import BoardForm, RehearsalForm
 from .models import Action, AgendaItem, Decision, Finding, Rehearsal, ReviewBoard
 
@@ -94,7 +97,9 @@ def _board_form(request, body: BoardIn) -> BoardForm:
 
 @router.get("/review-boards", response=list[BoardOut], summary="Review boards")
 @paginated
-def list_boards(request, when: str = Query("upcoming", description="upcoming or past")):
+def list_boards(
+    request, when: Literal["upcoming", "past"] = Query("upcoming", description="upcoming or past")
+):
     require(request, "reviews.view_reviewboard")
     if when not in ("upcoming", "past"):
         raise Invalid({"when": ["Choose upcoming or past"]})
@@ -255,7 +260,10 @@ def record_outcome(request, board_id: DatabaseId, slug: str, body: OutcomeIn):
 
 
 @router.get(
-    "/actions", response=list[ActionOut], summary="Actions: open ones by default, overdue first"
+    "/actions",
+    response=list[ActionOut],
+    summary="Actions: open ones by default, overdue first",
+    openapi_extra={QUERY_FILTERS: query_parameters(ActionFilterSet)},
 )
 @paginated
 def list_actions(request):

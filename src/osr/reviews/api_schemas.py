@@ -8,13 +8,13 @@ given as ``With(action, today=...)`` and ``With(decision, today=..., in_force=..
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import Field, StrictBool
 
 from osr.core.answers import With
-from osr.core.api_contract import Input
+from osr.core.api_contract import Input, refers_to
 
 
 class ReviewPersonOut(Schema):
@@ -47,11 +47,15 @@ class AgendaEntryOut(Schema):
 
 
 class BoardIn(Input):
-    delivery_group: str = Field(description="The delivery group's slug")
+    delivery_group: Annotated[str, refers_to("delivery-groups")] = Field(
+        description="The delivery group's slug"
+    )
     starts_at: dt.datetime
     place: str = ""
     call_link: str = ""
-    chair: int = Field(description="The id of the person who chairs: an OSR manager")
+    chair: Annotated[int, refers_to("people")] = Field(
+        description="The id of the person who chairs: an OSR manager"
+    )
 
 
 class BoardChangeOut(Schema):
@@ -101,19 +105,19 @@ class CancelIn(Input):
 
 class BoardNotesIn(Input):
     notes: str = ""
-    attended: list[int] = Field(
+    attended: list[Annotated[int, refers_to("people")]] = Field(
         default_factory=list, description="The ids of the panel members (people) who attended"
     )
     reason: str = Field("", description="Why, once notes or attendance are recorded")
 
 
 class PanelMemberIn(Input):
-    person: int
+    person: Annotated[int, refers_to("people")]
     specialism: str
 
 
 class AgendaIn(Input):
-    service: str = Field(description="The service's slug")
+    service: Annotated[str, refers_to("services")] = Field(description="The service's slug")
 
 
 class ActionOut(Schema):
@@ -225,7 +229,9 @@ class AssessmentsOut(Schema):
 
 class ConditionIn(Input):
     description: str
-    owner: int = Field(description="The id of the person who owns the action")
+    owner: Annotated[int, refers_to("people")] = Field(
+        description="The id of the person who owns the action"
+    )
     due_on: dt.date
 
 
@@ -272,5 +278,5 @@ class RehearsalOut(Schema):
 
 
 class FindingActionIn(Input):
-    owner: int
+    owner: Annotated[int, refers_to("people")]
     due_on: dt.date

@@ -16,9 +16,10 @@ from django.utils import timezone
 from osr.readiness.checks import MET, NOT_MET, AutomaticCheck, CheckOutcome, register_check
 from osr.readiness.facts import EvidenceFacts, ServiceFacts
 from osr.readiness.flags import PortfolioFlag, register_portfolio_flag
+from osr.readiness.triggers import refresh_when_saved
 
 from .board_rules import BoardRecord, board_need, board_passed, rehearsals_run
-from .models import AgendaItem, Decision, Rehearsal
+from .models import AgendaItem, Decision, Rehearsal, ReviewBoard
 
 BOARD_PASSED = "reviews.board_passed"
 REHEARSALS = "rehearsals.incident_and_change"
@@ -79,6 +80,14 @@ def board_flag(service: ServiceFacts, today) -> PortfolioFlag | None:
 
 def register_with_readiness() -> None:
     register_portfolio_flag("reviews.board_needed", board_flag)
+    # What the checks and the flag load: a change refreshes the services' stored readiness.
+    refresh_when_saved(Decision, lambda decision: [decision.item.service_id])
+    refresh_when_saved(AgendaItem, lambda item: [item.service_id])
+    refresh_when_saved(Rehearsal, lambda rehearsal: [rehearsal.service_id])
+    refresh_when_saved(
+        ReviewBoard,
+        lambda board: AgendaItem.objects.filter(board=board).values_list("service_id", flat=True),
+    )
     register_check(
         AutomaticCheck(
             BOARD_PASSED,

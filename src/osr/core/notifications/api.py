@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Router, Schema
+from pydantic import Field
 
 from osr.core.api_contract import Input
 
 from ..shortcuts import require
+from .choices import Frequency, Kind
 from .preferences import preferences_of, set_preferences
 
 router = Router(tags=["Notifications"])
@@ -19,7 +23,12 @@ class PreferencesOut(Schema):
 
 class PreferencesIn(Input):
     # kind -> "now", "digest" or "off"; kinds not named keep their setting.
-    preferences: dict[str, str]
+    preferences: dict[str, str] = Field(
+        json_schema_extra={
+            "propertyNames": {"enum": list[Any](Kind.values)},
+            "additionalProperties": {"type": "string", "enum": list[Any](Frequency.values)},
+        }
+    )
 
 
 @router.get(

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     ACTION_OVERDUE = "action_overdue", "An action overdue"
     GUIDE_AWAITING_APPROVAL = "guide_awaiting_approval", "An operations guide awaiting approval"
     CONTACTS_DUE = "contacts_due", "A service's contacts due to be confirmed"
+    CAMPAIGN_REMINDER = "campaign_reminder", "A readiness campaign's requirement still to meet"
     GENERAL = "general", "Other notices"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from osr.core.serving import default_workers
+from osr.core.serving import default_threads, default_workers
 
 
 def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int) -> list[str]:
@@ -43,7 +43,9 @@ class Command(BaseCommand):
             default=default_workers(),
             help="worker processes (default: two a core, and one more)",
         )
-        parser.add_argument("--threads", type=int, default=1, help="threads a worker")
+        parser.add_argument(
+            "--threads", type=int, default=default_threads(), help="threads a worker"
+        )
         parser.add_argument("--timeout", type=int, default=60, help="seconds a request may take")
 
     def handle(self, *args, **options):

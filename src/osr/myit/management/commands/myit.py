@@ -1,4 +1,5 @@
-"""``osr myit sync <slug>... | --all [--dry-run]`` and ``osr myit checks <slug>``."""
+"""``osr myit sync <slug>... | --all [--dry-run]``, ``osr myit checks <slug>`` and
+``osr myit check`` (whether MyIT has what the mapping names, and OSR's access)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,6 +7,7 @@ from osr.catalogue.models import Service
 from osr.myit import services
 from osr.myit.choices import SyncStatus
 from osr.myit.client import MyitError
+from osr.myit.preflight import WRITTEN
 
 
 class Command(BaseCommand):
@@ -21,10 +23,15 @@ class Command(BaseCommand):
         )
         checks = actions.add_parser("checks", help="Show the MyIT checks of a service")
         checks.add_argument("slug")
+        actions.add_parser(
+            "check", help="Check MyIT has each mapped table and field, and OSR's access to them"
+        )
 
     def handle(self, *args, action: str, **options):
         if action == "checks":
             return self.checks(options["slug"])
+        if action == "check":
+            return self.preflight()
         return self.sync(options["slugs"], every=options["all"], dry_run=options["dry_run"])
 
     def sync(self, slugs: list[str], *, every: bool, dry_run: bool) -> None:
@@ -66,6 +73,45 @@ class Command(BaseCommand):
         for result in services.checks_for(service):
             mark = "met" if result.met else "not met"
             self.stdout.write(f"{result.requirement_id}: {mark}: {result.reason}")
+
+    def preflight(self) -> None:
+        try:
+            found = services.preflight()
+        except MyitError as error:
+            raise CommandError(str(error)) from error
+        for line in describe_preflight(found):
+            self.stdout.write(line)
+        if not found.ready:
+            raise CommandError(
+                "MyIT lacks what the mapping names: "
+                + ", ".join(found.missing or [t.table for t in found.tables if not t.ready])
+            )
+        self.stdout.write(self.style.SUCCESS("MyIT has every mapped table and field"))
+
+
+def describe_preflight(found) -> list[str]:
+    """The preflight's findings, a line a table, then the roles OSR's account needs."""
+
+    def access(known: bool | None, what: str) -> str:
+        return {True: what, False: f"NOT {what}", None: f"{what}: not known (no record)"}[known]
+
+    lines = []
+    if not found.dictionary_readable:
+        lines.append("MyIT's dictionary could not be read: grant personalize_dictionary")
+    for t in found.tables:
+        if not t.exists:
+            lines.append(f"{t.kind} ({t.table}): TABLE MISSING")
+            continue
+        parts = [access(t.readable, "readable")]
+        if t.writable is not None or t.kind in WRITTEN:
+            parts.append(access(t.writable, "writable"))
+        if t.missing:
+            parts.append("MISSING fields " + ", ".join(t.missing))
+        if t.hidden:
+            parts.append("hidden from OSR: " + ", ".join(t.hidden))
+        lines.append(f"{t.kind} ({t.table}): {'; '.join(parts)} (roles {'/'.join(t.roles)})")
+    lines.append("Roles OSR's MyIT account needs: " + ", ".join(found.roles))
+    return lines
 
 
 def describe(difference: dict) -> str:

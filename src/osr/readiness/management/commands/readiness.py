@@ -2,6 +2,9 @@
 
 Exits 0 when it may, 1 with every blocker listed when it may not, so that a
 delivery pipeline can use it as a step; 2 when the service or phase is unknown.
+
+``osr readiness refresh`` re-evaluates every service and stores its result for
+the portfolio: run it after deploying a new policy or a new release of OSR.
 """
 
 import datetime as dt
@@ -13,6 +16,7 @@ from django.utils import timezone
 from osr.catalogue.choices import PHASE_ORDER, Phase
 from osr.catalogue.models import Service
 from osr.readiness.api import ReadinessOut, readiness_shown
+from osr.readiness.results import refresh_all
 from osr.readiness.services import readiness_of
 
 
@@ -20,7 +24,7 @@ class Command(BaseCommand):
     help = "Say whether a service may enter a phase (by default its next), listing what blocks it."
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="the service's slug")
+        parser.add_argument("slug", help="the service's slug, or ‘refresh’ to re-evaluate all")
         parser.add_argument("--phase", choices=PHASE_ORDER, help="the phase to enter")
         parser.add_argument("--json", action="store_true", help="answer in JSON")
         parser.add_argument(
@@ -31,6 +35,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         slug, phase, on = options["slug"], options["phase"], options["on"]
+        if slug == "refresh":
+            count = refresh_all(today=on or timezone.localdate())
+            self.stdout.write(f"Stored the readiness of {count} service{'s' if count != 1 else ''}")
+            return
         service = Service.objects.filter(slug=slug).first()
         if service is None:
             raise CommandError(f"No service with the slug ‘{slug}’", returncode=2)
