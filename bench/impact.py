@@ -146,31 +146,38 @@ def write_estate(services: int, dependencies: int, seed: int, prefix: str = "") 
 
 
 def over_http(
-    base: str, token: str, slugs: list[str], rounds: int, path: str = "/impact"
+    base: str,
+    token: str,
+    slugs: list[str],
+    rounds: int,
+    path: str = "/impact",
+    method: str = "get",
 ) -> tuple[list[float], int]:
-    """Milliseconds of each call of the slugs' impact, ``rounds`` times over; the largest body."""
+    """Milliseconds of each call of the slugs' impact (or of ``path`` under each service),
+    ``rounds`` times over; the largest body."""
     times, largest = [], 0
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
         for _ in range(rounds):
             for slug in slugs:
                 started = time.perf_counter()
-                response = http.get(f"/api/v1/services/{slug}{path}")
+                response = http.request(method, f"/api/v1/services/{slug}{path}")
                 times.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, response.text[:300]
                 largest = max(largest, len(response.content))
     return times, largest
 
 
-def queries_of(token: str, slug: str) -> int:
-    """The queries one impact call runs, once the index is built."""
+def queries_of(token: str, slug: str, path: str = "/impact", method: str = "get") -> int:
+    """The queries one call runs, once the index is built."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client, auth = Client(), {"Authorization": f"Bearer {token}"}
-    client.get(f"/api/v1/services/{slug}/impact", headers=auth)
+    call = getattr(client, method)
+    call(f"/api/v1/services/{slug}{path}", headers=auth)
     with CaptureQueriesContext(connection) as captured:
-        client.get(f"/api/v1/services/{slug}/impact", headers=auth)
+        call(f"/api/v1/services/{slug}{path}", headers=auth)
     return len(captured)
 
 

@@ -20,40 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
-from impact import percentile, setup_django, verdict, write_estate
+from impact import over_http, percentile, queries_of, setup_django, verdict, write_estate
 from serving import start_gunicorn, stop
 
 GOAL_MS = 200.0
 DEPENDENTS = 40_000
-
-
-def over_http(base: str, token: str, slugs: list[str], rounds: int) -> tuple[list[float], int]:
-    """Milliseconds of each pre-check of the slugs, ``rounds`` times over; the largest body."""
-    times, largest = [], 0
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
-        for _ in range(rounds):
-            for slug in slugs:
-                started = time.perf_counter()
-                response = http.post(f"/api/v1/services/{slug}/precheck")
-                times.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, response.text[:300]
-                largest = max(largest, len(response.content))
-    return times, largest
-
-
-def queries_of(token: str, slug: str) -> int:
-    """The queries one pre-check runs, once the index is built."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client, auth = Client(), {"Authorization": f"Bearer {token}"}
-    client.post(f"/api/v1/services/{slug}/precheck", headers=auth)
-    with CaptureQueriesContext(connection) as captured:
-        client.post(f"/api/v1/services/{slug}/precheck", headers=auth)
-    return len(captured)
+PRECHECK = ("/precheck", "post")  # the path under each service, and the method
 
 
 def main() -> None:
@@ -88,17 +60,19 @@ def main() -> None:
 
         server, base = start_gunicorn(env, Path(directory) / "gunicorn.log")
         try:
-            over_http(base, token, [index.slugs[big[0]]], 1)  # the worker builds its index
+            over_http(
+                base, token, [index.slugs[big[0]]], 1, *PRECHECK
+            )  # the worker builds its index
             print(f"\nPOST /api/v1/services/{{slug}}/precheck over HTTP (gunicorn, 1 worker), "
                   f"{options.rounds} rounds")  # fmt: skip
             print(f"  {'':24}{'p50 ms':>9}{'p95 ms':>9}{'body KB':>9}{'queries':>9}   goal")
             rows = ((f"{DEPENDENTS:,}+ dependents", big), ("typical services", typical))
             for label, nodes in rows:
                 slugs = [index.slugs[n] for n in nodes]
-                times, body = over_http(base, token, slugs, options.rounds)
+                times, body = over_http(base, token, slugs, options.rounds, *PRECHECK)
                 p95 = percentile(times, 0.95)
                 print(f"  {label:24}{percentile(times, 0.5):9.1f}{p95:9.1f}{body / 1024:9.1f}"
-                      f"{queries_of(token, slugs[0]):9d}   p95 < {GOAL_MS:.0f} ms: "
+                      f"{queries_of(token, slugs[0], *PRECHECK):9d}   p95 < {GOAL_MS:.0f} ms: "
                       f"{verdict(p95, GOAL_MS)}")  # fmt: skip
         finally:
             stop(server)
