@@ -119,6 +119,20 @@ def test_a_read_only_token_is_refused_every_write_whatever_the_role(users, role)
         assert "read-only" in response.json()["detail"]
 
 
+def test_a_read_only_token_may_ask_for_a_pre_check_which_writes_nothing(users):
+    from ..factories import ServiceFactory
+
+    ServiceFactory(slug="waste-tracking", delivery_group=users.own, phase="alpha")
+    raw, _ = issue(users.delivery, read_only=True)
+    client = bearer(raw)
+    answer = client.post("/api/v1/services/waste-tracking/precheck")
+    assert answer.status_code == 200 and answer.json()["verdict"] in ("proceed", "normal", "stop")
+    # Raising the change itself is a write: refused to the same token.
+    change = {"summary": "Deploy 2.0"}
+    refused = client.post("/api/v1/services/waste-tracking/changes", change, "application/json")
+    assert refused.status_code == 403 and "read-only" in refused.json()["detail"]
+
+
 def test_a_read_write_token_writes_as_its_holder_may(users):
     raw, _ = issue(users.admin)
     new = {"name": "Flood alerts", "slug": "flood-alerts", "delivery_group": "farming"}

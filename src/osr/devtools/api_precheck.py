@@ -13,6 +13,7 @@ from osr.catalogue.models import Service
 from osr.core.paging import paginated
 from osr.core.refusals import invalid
 from osr.core.shortcuts import require
+from osr.core.tokens.auth import BearerToken
 from osr.graph.blast import BlastRadius
 from osr.myit.views import record_url
 
@@ -80,9 +81,11 @@ class PrecheckOut(Schema):
     "/services/{slug}/precheck",
     response=PrecheckOut,
     summary="Before a deployment: the service's blast radius and whether to go ahead",
-    description="Writes nothing. `verdict` is `proceed`, `normal` (proceed, and the change "
-    "goes the normal route to the change advisory board) or `stop` (the service is not ready "
-    "for its phase, or could affect a critical live service without an agreed change model).",
+    auth=BearerToken(writes_nothing=True),
+    description="Writes nothing, so a read-only token may send it. `verdict` is `proceed`, "
+    "`normal` (proceed, and the change goes the normal route to the change advisory board) "
+    "or `stop` (the service is not ready for its phase, or could affect a critical live "
+    "service without an agreed change model).",
 )
 def precheck(request, slug: str):
     service = get_object_or_404(Service, slug=slug)

@@ -249,7 +249,8 @@ def incident_text(result: IncidentContacts) -> str:
         )
         return "\n".join(lines) + "\n"
     lines.append(
-        f"{len(result.contacts)} services in development could affect it; "
+        f"{len(result.contacts)} service{'' if len(result.contacts) == 1 else 's'} in development "
+        "could affect it; "
         f"{len(result.changed_recently)} changed in the last 14 days."
     )
     for number, c in enumerate(result.contacts, start=1):

@@ -31,6 +31,12 @@ class Unauthenticated(Refusal):
 
 
 class BearerToken(HttpBearer):
+    def __init__(self, *, writes_nothing: bool = False) -> None:
+        # An operation sent by POST that writes nothing (a pipeline's pre-check) is
+        # open to read-only tokens, so that a pipeline needs no token that can write.
+        super().__init__()
+        self.writes_nothing = writes_nothing
+
     def authenticate(self, request, token: str):
         refusal = getattr(request, "token_refusal", None)
         if refusal:
@@ -38,7 +44,7 @@ class BearerToken(HttpBearer):
         api_token = getattr(request, "api_token", None)
         if api_token is None:
             return None  # unknown: answered 401 with how to sign in
-        if api_token.read_only and request.method not in SAFE_METHODS:
+        if api_token.read_only and request.method not in SAFE_METHODS and not self.writes_nothing:
             raise Forbidden(
                 "This token is read-only: it may not change anything. "
                 "Use a read-write token to send this request."
