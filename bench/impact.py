@@ -254,6 +254,23 @@ def big_estate(services: int, seed: int) -> None:
     )
 
 
+def graph_estate(options) -> tuple[str, object, dict[int, int]]:
+    """Write the estate of ``--services`` and ``--dependencies``; a viewer's token, the
+    graph index, and how many services each service (by index node) affects."""
+    from osr.core.accounts import create_user
+    from osr.core.models import ApiToken
+    from osr.graph.impact import affected
+    from osr.graph.index import current_index
+
+    started = time.perf_counter()
+    write_estate(options.services, options.dependencies, options.seed)
+    print(f"estate: {options.services:,} services, {options.dependencies:,} dependencies, "
+          f"written in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    token = ApiToken.issue(create_user("bench", role="viewer"))
+    index = current_index()
+    return token, index, {n: len(affected(index, n)) for n in range(index.service_count)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=50_000)
@@ -265,19 +282,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="osr-bench-impact-") as directory:
         env = setup_django(Path(directory))
-        from osr.core.accounts import create_user
-        from osr.core.models import ApiToken
-        from osr.graph.impact import affected
-        from osr.graph.index import current_index
-
-        started = time.perf_counter()
-        write_estate(options.services, options.dependencies, options.seed)
-        print(f"estate: {options.services:,} services, {options.dependencies:,} dependencies, "
-              f"written in {time.perf_counter() - started:.0f} s")  # fmt: skip
-        token = ApiToken.issue(create_user("bench", role="viewer"))
-        index = current_index()
+        token, index, sizes = graph_estate(options)
         rng = random.Random(options.seed)
-        sizes = {n: len(affected(index, n)) for n in range(index.service_count)}
         hubs = sorted(sizes, key=sizes.get, reverse=True)[:10]
         typical = rng.sample(sorted(n for n, size in sizes.items() if 0 < size <= 50), 20)
         print(f"hubs reach {min(sizes[n] for n in hubs):,} to {sizes[hubs[0]]:,} services; "

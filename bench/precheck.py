@@ -17,10 +17,9 @@ from __future__ import annotations
 import argparse
 import random
 import tempfile
-import time
 from pathlib import Path
 
-from impact import over_http, percentile, queries_of, setup_django, verdict, write_estate
+from impact import graph_estate, over_http, percentile, queries_of, setup_django, verdict
 from serving import start_gunicorn, stop
 
 GOAL_MS = 200.0
@@ -38,18 +37,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="osr-bench-precheck-") as directory:
         env = setup_django(Path(directory))
-        from osr.core.accounts import create_user
-        from osr.core.models import ApiToken
-        from osr.graph.impact import affected
-        from osr.graph.index import current_index
-
-        started = time.perf_counter()
-        write_estate(options.services, options.dependencies, options.seed)
-        print(f"estate: {options.services:,} services, {options.dependencies:,} dependencies, "
-              f"written in {time.perf_counter() - started:.0f} s")  # fmt: skip
-        token = ApiToken.issue(create_user("bench", role="viewer"))
-        index = current_index()
-        sizes = {n: len(affected(index, n)) for n in range(index.service_count)}
+        token, index, sizes = graph_estate(options)
         big = sorted((n for n, size in sizes.items() if size >= DEPENDENTS), key=sizes.get)[:10]
         if not big:
             print(f"GOAL MISSED: no service has {DEPENDENTS:,} dependents; give more --services")

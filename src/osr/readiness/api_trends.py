@@ -20,7 +20,7 @@ from osr.core.shortcuts import get_or_404, require
 from . import campaigns
 from .forecasts import forecasts, plan_next_phase
 from .models import Campaign
-from .trends import trends_of_group
+from .trends import trends
 
 router = Router(tags=["Readiness over time"])
 
@@ -51,9 +51,14 @@ class TrendQuery(Schema):
 @paginated
 def readiness_trends(request, params: Query[TrendQuery]):
     require(request, "readiness.view_readiness")
-    if params.group and not DeliveryGroup.objects.filter(slug=params.group).exists():
-        raise Invalid({"group": [f"No delivery group ‘{params.group}’"]})
-    charts = trends_of_group(params.group, today=timezone.localdate())
+    group_id = None
+    if params.group:
+        group_id = (
+            DeliveryGroup.objects.filter(slug=params.group).values_list("id", flat=True).first()
+        )
+        if group_id is None:
+            raise Invalid({"group": [f"No delivery group ‘{params.group}’"]})
+    charts = trends(group_id, today=timezone.localdate())
     return Shown(charts, _charts_shown)
 
 
