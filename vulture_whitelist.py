@@ -284,3 +284,9 @@ _.remove_field
 _.deny
 _.rate_limit
 _.advance
+
+# A daily job named in settings.OSR_DAILY_JOBS; a command's attribute Django reads; the
+# note a service's pre_save leaves for its post_save (graph/signals.py).
+_.prune_finished_tasks
+_.requires_system_checks
+_._changes_graph

@@ -94,11 +94,12 @@ MIDDLEWARE = [
     "osr.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "osr.core.security.SecurityHeadersMiddleware",
-    # Every GET answer without an ETag of its own gets one from its content
-    # (and a 304 for a matching If-None-Match); API objects set their own.
-    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "osr.core.middleware.RequestIdMiddleware",
+    # Every GET answer without an ETag of its own gets one from its content
+    # (and a 304 for a matching If-None-Match); API objects set their own. Inside
+    # the request id, so that a 304 carries it too; static files have WhiteNoise's.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Every error answer under /api/ is JSON, whatever inside produced it.
     "osr.core.api_errors.ApiErrorsMiddleware",
     "osr.core.middleware.NulCharacterMiddleware",
@@ -256,7 +257,10 @@ OSR_DAILY_JOBS = [
     "osr.core.auditanchor.anchor_daily",
     "osr.readiness.history.record_yesterday",
     "osr.readiness.campaigns.send_campaign_reminders",
+    "osr.core.notifications.pruning.prune_finished_tasks",
 ]
+# How long the task queue keeps the record of a finished task (a failed one, twice as long).
+OSR_TASKS_KEPT_DAYS = int(env_str("OSR_TASKS_KEPT_DAYS", "7"))
 # Where ``osr audit anchor`` appends the audit chain's head; back it up away from the
 # database (see docs/production.md).
 OSR_AUDIT_ANCHOR_FILE = env_str("OSR_AUDIT_ANCHOR_FILE") or str(DATA_DIR / "audit-anchors.jsonl")

@@ -28,7 +28,7 @@ def test_the_worker_schedules_the_daily_jobs_and_the_outbox(settings):
     assert schedule.CATCH_UP in {job.id for job in schedule.build_scheduler(now=after).get_jobs()}
 
 
-def test_the_daily_jobs_are_expiry_refresh_reminders_digests_outbox_anchor_history_campaigns():
+def test_the_daily_jobs_in_their_order():
     names = [name for name, _ in schedule.daily_jobs()]
     assert names == [
         "osr.readiness.notices.send_expiry_warnings",
@@ -40,6 +40,7 @@ def test_the_daily_jobs_are_expiry_refresh_reminders_digests_outbox_anchor_histo
         "osr.core.auditanchor.anchor_daily",
         "osr.readiness.history.record_yesterday",
         "osr.readiness.campaigns.send_campaign_reminders",
+        "osr.core.notifications.pruning.prune_finished_tasks",
     ]
 
 

@@ -2,7 +2,8 @@
 in this process or another, and never when nothing changed."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from osr.catalogue.models import Dependency
 from osr.graph import index as graph_index
@@ -110,3 +111,75 @@ def test_rolled_back_write_leaves_no_stale_index():
     assert GraphVersion.current() == before
     assert not Dependency.objects.exists()
     assert needs("portal") == set()
+
+
+def test_a_description_edit_keeps_the_version_and_a_phase_edit_changes_it():
+    service = ServiceFactory(slug="portal", phase="discovery")
+    index = current_index()
+    before = GraphVersion.current()
+    service.description = "Now with more words"
+    service.support_contact_email = "help@example.gov.uk"
+    service.save()
+    assert GraphVersion.current() == before
+    assert current_index() is index  # no process rebuilds for it
+    service.phase = "alpha"
+    service.save()
+    assert GraphVersion.current() != before
+    assert current_index().phase(current_index().node_for("portal")) == "alpha"
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("name", "Renamed"), ("critical", True), ("uses_live_data", True), ("slug", "portal-2")],
+)
+def test_each_field_the_index_reads_changes_the_version(field, value):
+    service = ServiceFactory(slug="portal")
+    before = GraphVersion.current()
+    setattr(service, field, value)
+    service.save()
+    assert GraphVersion.current() != before
+
+
+def test_a_save_putting_back_what_another_write_changed_changes_the_version():
+    service = ServiceFactory(slug="portal", phase="discovery")
+    stale_copy = type(service).objects.get(pk=service.pk)
+    service.phase = "alpha"
+    service.save()  # another writer, committed first
+    before = GraphVersion.current()
+    stale_copy.description = "Edited from an old copy"
+    stale_copy.save()  # writes its phase (discovery) back over alpha
+    assert GraphVersion.current() != before
+
+
+def test_saving_only_other_fields_neither_reads_nor_bumps_the_version():
+    service = ServiceFactory(slug="portal")
+    before = GraphVersion.current()
+    with CaptureQueriesContext(connection) as queries:
+        service.contacts_confirmed_on = None
+        service.save(update_fields=["contacts_confirmed_on"])
+    assert not [q for q in queries if "FOR UPDATE" in q["sql"] or "graph_" in q["sql"]]
+    assert GraphVersion.current() == before
+
+
+def test_deleting_a_service_or_saving_an_external_system_changes_the_version():
+    service, external = ServiceFactory(slug="portal"), ExternalSystemFactory()
+    before = GraphVersion.current()
+    external.description = "Only words"
+    external.save()
+    after_external = GraphVersion.current()
+    assert after_external != before
+    service.delete()
+    assert GraphVersion.current() != after_external
+
+
+def test_the_fields_that_change_the_version_are_those_the_index_reads():
+    import re
+
+    from osr.graph.signals import _SERVICE_COLUMNS
+
+    ServiceFactory(slug="portal")
+    with CaptureQueriesContext(connection) as queries:
+        graph_index.load_index(None)
+    (services,) = [q["sql"] for q in queries if 'FROM "catalogue_service"' in q["sql"]]
+    read = set(re.findall(r'"catalogue_service"\."(\w+)"', services.split(" FROM ")[0]))
+    assert read - {"id"} == set(_SERVICE_COLUMNS)

@@ -28,6 +28,14 @@ from .test_portfolio import add_services, queries
 
 pytestmark = pytest.mark.django_db
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def worker_at_once(settings):
+    """The task worker runs each task the moment a commit queues it."""
+    settings.TASKS = IMMEDIATE
+
 
 def stored() -> dict[int, tuple]:
     return {
@@ -75,15 +83,24 @@ def test_page_and_api_read_stored_results_in_the_same_few_queries_at_two_sizes(
     assert ReadinessResult.objects.count() == 40
 
 
-def test_a_change_refreshes_the_result_once_it_commits(
+def test_a_change_is_refreshed_by_the_worker_once_it_commits(
     page, users, django_capture_on_commit_callbacks
 ):
+    from django_tasks_db.models import DBTaskResult
+
+    from osr.readiness.tasks import refresh_results
+
     service = ServiceFactory(name="Flood alerts", delivery_group=users.own, phase="discovery")
     client = page("osr_manager")
     assert 'data-count="ready">1<' in client.get("/readiness").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         service.phase = "private_beta"
         service.save()
+    # The write did not evaluate the service: it queued it for the worker.
+    assert ReadinessResult.objects.get(service=service).stale
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "osr.readiness.tasks.refresh_results"
+    assert refresh_results.call(*queued.args_kwargs["args"]) == {"refreshed": 1}
     row = ReadinessResult.objects.get(service=service)
     assert not row.stale and row.phase == "private_beta" and not row.ready
     assert 'data-count="blocked">1<' in client.get("/readiness").content.decode()
@@ -100,21 +117,19 @@ def test_a_change_not_yet_refreshed_is_never_shown(page, users):
 
 
 def test_a_change_to_many_services_is_refreshed_by_the_worker_and_never_shown_stale(
-    page, users, monkeypatch, django_capture_on_commit_callbacks
+    page, users, django_capture_on_commit_callbacks
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from osr.readiness import results
     from osr.readiness.tasks import refresh_results
 
-    monkeypatch.setattr(results, "IN_BACKGROUND_FROM", 3)
     many = [ServiceFactory(delivery_group=users.own, phase="discovery") for _ in range(4)]
     client = page("osr_manager")
     client.get("/readiness")
     with django_capture_on_commit_callbacks(execute=True):
         Service.objects.filter(pk__in=[s.pk for s in many]).update(phase="private_beta")
         results_changed(s.pk for s in many)  # as a bulk import says
-    # The request that made the change did not evaluate them: the worker will.
+    # The change did not evaluate them, in one task for the worker.
     assert ReadinessResult.objects.filter(stale=True).count() == 4
     (queued,) = DBTaskResult.objects.all()
     assert queued.task_path == "osr.readiness.tasks.refresh_results"
@@ -126,7 +141,7 @@ def test_a_change_to_many_services_is_refreshed_by_the_worker_and_never_shown_st
 
 
 def test_every_demo_service_agrees_with_the_engine_through_a_sequence_of_changes(
-    django_capture_on_commit_callbacks, settings, tmp_path
+    django_capture_on_commit_callbacks, settings, tmp_path, worker_at_once
 ):
     from osr.catalogue.demo import load_demo
 
@@ -190,7 +205,7 @@ def test_a_result_is_evaluated_again_when_its_waiver_expires(users):
 
 
 def test_evidence_verified_by_its_own_method_refreshes_the_portfolio(
-    page, users, django_capture_on_commit_callbacks
+    page, users, django_capture_on_commit_callbacks, worker_at_once
 ):
     service = ServiceFactory(name="Rod licences", delivery_group=users.own, phase="discovery")
     evidence = EvidenceFactory(service=service, requirement_id="AS-1")
@@ -204,7 +219,7 @@ def test_evidence_verified_by_its_own_method_refreshes_the_portfolio(
 
 
 def test_a_rehearsal_recorded_by_the_review_boards_refreshes_lv3(
-    users, django_capture_on_commit_callbacks
+    users, django_capture_on_commit_callbacks, worker_at_once
 ):
     from ..reviews.factories import RehearsalFactory
 

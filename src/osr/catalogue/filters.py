@@ -1,7 +1,11 @@
 """One filter set per list, serving the page and the API alike."""
 
+import copy
+
 import django_filters as filters
 from django.db.models import Case, F, IntegerField, Q, Value, When
+
+from osr.core.paging import count_with_its_page
 
 from . import models
 from .choices import PHASE_ORDER, ComponentKind, DependencyKind, Hosting, Phase, TeamKind
@@ -20,6 +24,15 @@ class SortFilter(filters.OrderingFilter):
         # An expression sorts by meaning rather than by spelling (phases in their order).
         self.expressions = expressions or {}
         super().__init__(*args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        # Each filter set copies its filters, for every list it filters. The expressions
+        # are shared rather than copied (most of the cost): none is ever changed, as a
+        # query copies an expression to resolve it.
+        memo[id(self.expressions)] = self.expressions
+        copied = copy.copy(self)
+        copied.__dict__ = copy.deepcopy(self.__dict__, memo)
+        return copied
 
     def filter(self, qs, value):
         if not value:
@@ -65,7 +78,7 @@ class SearchFilterSet(filters.FilterSet):
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
+        return count_with_its_page(queryset.filter(condition))
 
 
 def sort_by(*fields: tuple[str, str], **expressions) -> SortFilter:
@@ -94,7 +107,10 @@ class ServiceFilterSet(SearchFilterSet):
 
     def search(self, queryset, name, value):
         indexed = search_services(queryset, value.strip())
-        return indexed if indexed is not None else super().search(queryset, name, value)
+        if indexed is None:
+            return super().search(queryset, name, value)
+        # The trigram indexes find the matches but cannot order them: read them once.
+        return count_with_its_page(indexed)
 
 
 class ComponentFilterSet(SearchFilterSet):

@@ -16,6 +16,9 @@ from . import models
 from .choices import Phase
 from .contacts import CONTACT_FIELDS
 
+# Made once: a validator keeps nothing between the values it checks.
+WEB_ADDRESS_CHECK = URLValidator(schemes=["http", "https"])
+
 
 class URLListField(forms.Field):
     """Several URLs: one a line on a page, a list in the API."""
@@ -36,10 +39,9 @@ class URLListField(forms.Field):
 
     def validate(self, value):
         super().validate(value)
-        check = URLValidator(schemes=["http", "https"])
         for item in value:
             try:
-                check(item)
+                WEB_ADDRESS_CHECK(item)
             except forms.ValidationError as error:
                 raise forms.ValidationError(f"‘{item}’ is not a web address") from error
 

@@ -94,7 +94,7 @@ def crud_router(resource: Resource) -> Router:
     def list_objects(request):
         require(request, resource.perm("view"))
         refuse_unreadable_yes_or_no(resource, request.GET)
-        filters = resource.filterset(data=request.GET, queryset=resource.queryset())
+        filters = resource.filterset(data=request.GET, queryset=resource.objects_to_read())
         if not filters.is_valid():
             raise invalid(filters.form)
         return Shown(filters.qs, lambda rows: [output_of(resource, obj) for obj in rows])
@@ -121,7 +121,8 @@ def crud_router(resource: Resource) -> Router:
     )
     def read_object(request, response: HttpResponse, key: key_type):  # type: ignore[valid-type]
         require(request, resource.perm("view"))
-        return tagged(response, get_object(resource, key))
+        obj = get_or_404(resource.objects_to_read(), **{resource.lookup: key})
+        return tagged(response, obj)
 
     @router.patch(
         "/{key}",

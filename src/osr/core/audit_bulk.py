@@ -19,8 +19,10 @@ compiler.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from operator import attrgetter
+from typing import Any
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_disabled
@@ -31,7 +33,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections, transaction
-from django.db.models import DateTimeField, Field, JSONField, Model
+from django.db.models import BooleanField, CharField, DateTimeField, Field, JSONField, Model
 from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.encoding import smart_str
@@ -53,11 +55,13 @@ def enabled() -> bool:
     return not auditlog_disabled.get()
 
 
-def _entry(instance: Model, action: int, changes) -> LogEntry:
+def _entry(instance: Model, action: int, changes, content_type_id: int | None = None) -> LogEntry:
     # The fields LogEntryManager.log_create fills in, built without saving.
     pk = instance.pk
+    if content_type_id is None:
+        content_type_id = ContentType.objects.get_for_model(instance).pk
     given = {
-        "content_type_id": ContentType.objects.get_for_model(instance).pk,
+        "content_type_id": content_type_id,
         "object_pk": pk,
         "object_id": pk if isinstance(pk, int) else None,
         "object_repr": smart_str(instance),
@@ -81,14 +85,15 @@ def created(instance: Model, relations: dict | None = None) -> LogEntry:
     auditlog's diff of a new object also lists its reverse relations, which read
     the same for every new object of a model (no related objects yet): given a
     ``relations`` dict, they are read once a model and kept there, with the
-    fields the diff lists.
+    fields the diff lists and the model's content type.
     """
     model = type(instance)
     if relations is None:
         relations = {}
     if model not in relations:
-        relations[model] = (_tracked(model), _reverse(instance))
-    tracked, reverse = relations[model]
+        content_type_id = ContentType.objects.get_for_model(instance).pk
+        relations[model] = (_tracked(model), _reverse(instance), content_type_id)
+    tracked, reverse, content_type_id = relations[model]
     if tracked is None or _json():
         columns = [field.name for field in model._meta.concrete_fields]
         changes = model_instance_diff(
@@ -96,7 +101,7 @@ def created(instance: Model, relations: dict | None = None) -> LogEntry:
         )
     else:
         changes = _fresh(instance, tracked)
-    return _entry(instance, LogEntry.Action.CREATE, (changes or {}) | reverse)
+    return _entry(instance, LogEntry.Action.CREATE, (changes or {}) | reverse, content_type_id)
 
 
 def _tracked(model: type[Model]) -> list[tuple] | None:
@@ -153,7 +158,8 @@ def _fresh(instance: Model, tracked: list[tuple]) -> dict:
         except (ObjectDoesNotExist, AttributeError):
             value = get_field_value(instance, field)
         if value != "None":
-            changes[field.name] = ("None", smart_str(value))
+            # smart_str gives text back as it is.
+            changes[field.name] = ("None", value if type(value) is str else smart_str(value))
     return changes
 
 
@@ -235,10 +241,11 @@ def insert(objs: list, using: str = "default") -> None:
     ):
         model._base_manager.using(using).bulk_create(objs)
         return
+    readers = [_reader(field) for field in fields]
     rows = []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        rows.append([field.pre_save(obj, add=True) for field in fields])
+        rows.append([read(obj) for read in readers])
     # A column no object fills (most audit entries have no address or extra data)
     # is left for the database to fill with NULL, as the objects say.
     kept = [
@@ -274,6 +281,13 @@ def insert(objs: list, using: str = "default") -> None:
                 obj._state.db = using
 
 
+def _reader(field: Field) -> Callable[[Model], Any]:
+    """``field.pre_save(obj, add=True)``, which for most fields reads the attribute."""
+    if type(field).pre_save is Field.pre_save:
+        return attrgetter(field.attname)
+    return lambda obj: field.pre_save(obj, add=True)
+
+
 def _filled_by_database(field: Field) -> bool:
     return bool(getattr(field, "generated", False) or field.db_returning or field.has_db_default())
 
@@ -289,6 +303,20 @@ def _preparing(field: Field):
         and field.target_field.get_internal_type() in _WHOLE_NUMBERS | _NUMBERED  # type: ignore[attr-defined]
     ):
         return None
+    if kind == "SlugField" and _prepared_as(field, CharField):
+        return _text
+    if kind == "BooleanField" and _prepared_as(field, BooleanField):
+        # A true or false value is stored as it is; anything else as the field makes it.
+        return lambda value, connection: (
+            value if type(value) is bool else field.get_db_prep_save(value, connection)
+        )
+    if kind == "DateTimeField" and _prepared_as(field, DateTimeField):
+        # What the field's own preparation comes to for a moment with its time zone.
+        return lambda value, connection: (
+            connection.ops.adapt_datetimefield_value(value)
+            if type(value) is datetime and value.utcoffset() is not None
+            else field.get_db_prep_save(value, connection)
+        )
     if isinstance(field, JSONField):
         # What the field's own preparation comes to for a mapping or a list.
         return lambda value, connection: (
@@ -297,6 +325,16 @@ def _preparing(field: Field):
             else field.get_db_prep_save(value, connection)
         )
     return lambda value, connection: field.get_db_prep_save(value, connection)
+
+
+def _prepared_as(field: Field, kind: type[Field]) -> bool:
+    """Whether ``field`` readies a value for the database as fields of ``kind`` do."""
+    of = type(field)
+    return (
+        of.get_db_prep_save is Field.get_db_prep_save
+        and of.get_db_prep_value is kind.get_db_prep_value
+        and of.get_prep_value is kind.get_prep_value
+    )
 
 
 def _text(value, connection) -> str:

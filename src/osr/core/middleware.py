@@ -8,6 +8,8 @@ import re
 import uuid
 
 from django.core.exceptions import RequestDataTooBig
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.utils import timezone
 
@@ -21,7 +23,9 @@ class RequestIdMiddleware:
     """Give every request an id, kept in audit entries and sent back to the client.
 
     A well-formed ``X-Request-ID`` from a proxy is kept so that one id follows
-    a request across systems; anything else is replaced.
+    a request across systems; anything else is replaced. The id stays on the log
+    until the answer is sent: Django logs an error answer (401, 404, ...) after
+    every middleware has returned, and that line carries the id too.
     """
 
     def __init__(self, get_response):
@@ -31,13 +35,16 @@ class RequestIdMiddleware:
         given = request.META.get("HTTP_X_REQUEST_ID", "")
         request.id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         request.META["HTTP_X_REQUEST_ID"] = request.id
-        token = current_request_id.set(request.id)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
+        current_request_id.set(request.id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+@receiver(request_finished, dispatch_uid="osr-request-id-finished")
+def _request_finished(sender, **kwargs) -> None:
+    # What the process logs between requests belongs to none of them.
+    current_request_id.set("")
 
 
 class BearerTokenMiddleware:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase, paginate
@@ -85,19 +86,65 @@ def paginated(view: View) -> View:
     return paginate(OsrPagination)(view)
 
 
+def count_with_its_page(queryset: QuerySet) -> QuerySet:
+    """``queryset``, marked to be counted by the same query that finds a page of it.
+
+    For a search an index finds but cannot order (a trigram search): the matches are
+    then read once, counted and sorted, rather than once to count them and again,
+    walking the list's order, to find the page. Any other list is better counted on
+    its own, which an index answers without reading (or sorting) every row.
+    """
+    marked = queryset.all()
+    # A query's attributes are copied to each query made from it (ordered, filtered).
+    marked.query.count_with_its_page = True  # type: ignore[attr-defined]
+    return marked
+
+
 def _page_of_queryset(queryset: QuerySet, start: int, size: int) -> tuple[int, QuerySet]:
     """The count, and one page of a queryset in its order, not yet read.
 
     Counting and paging read primary keys only, so that a deep page skips its
     predecessors in an index rather than building (and de-duplicating) every
-    full row before it; the page's own rows are then loaded by key, in the same
-    query, with whatever the queryset prefetches.
+    full row before it; the page's own rows are then loaded by key, with whatever
+    the queryset prefetches.
     """
+    if _counted_with_its_page(queryset):
+        return _page_counted_with_it(queryset, start, size)
     count = queryset.values("pk").count()
     # A page past the end is empty; asking the database would overflow its offset.
     if start >= count:
         return count, queryset.none()
     return count, queryset.filter(pk__in=queryset.values("pk")[start : start + size])
+
+
+def _counted_with_its_page(queryset: QuerySet) -> bool:
+    return (
+        getattr(queryset.query, "count_with_its_page", False)
+        # Counted over the window, duplicates would count before DISTINCT removes them.
+        and not queryset.query.distinct
+        and connections[queryset.db].features.supports_over_clause
+    )
+
+
+def _page_counted_with_it(queryset: QuerySet, start: int, size: int) -> tuple[int, QuerySet]:
+    """The page's keys and the count of every match in one query, then the page's rows.
+
+    The count is a window over all the matches. Filtering on it has Django compute it
+    in a subquery, ordered and cut to the page outside: the subquery is planned to read
+    every match, as the count must, and the planner cannot mistake walking an index in
+    the list's order (testing every row on the way) until the page is full for cheap.
+    """
+    keys = (
+        queryset.values("pk")
+        .annotate(matched=Window(Count("*")))
+        .filter(matched__gt=0)[start : start + size]
+        .values_list("pk", "matched")
+    )
+    page = list(keys)
+    if not page:
+        # Nothing on this page: none at all on the first, else the page is past the end.
+        return (0 if start == 0 else queryset.values("pk").count()), queryset.none()
+    return page[0][1], queryset.filter(pk__in=[pk for pk, _matched in page])
 
 
 def _link(request: HttpRequest, number: int) -> str:

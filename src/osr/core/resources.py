@@ -36,6 +36,9 @@ class Resource:
     # is checked without an object.
     owner_field: str | None = None
     extra_out: dict[str, tuple[Any, Callable[[Any], Any]]] = field(default_factory=dict)
+    # The objects as the API lists and reads them, where it needs less of their related
+    # objects than ``queryset`` loads for the pages and writes; None: ``queryset``.
+    read_queryset: Callable[[], QuerySet] | None = None
     # Form fields accepted on writes but never answered: credentials such as a webhook address.
     write_only: tuple[str, ...] = ()
     # Its pages: URL names "<url_prefix>s" (or ``list_name``), "<url_prefix>",
@@ -90,6 +93,10 @@ class Resource:
     @property
     def plural(self) -> str:
         return str(self.model._meta.verbose_name_plural)
+
+    def objects_to_read(self) -> QuerySet:
+        """The objects as the API lists and reads them."""
+        return (self.read_queryset or self.queryset)()
 
     def perm(self, action: str) -> str:
         return f"{self.app_label}.{action}_{self.model_name}"

@@ -19,7 +19,7 @@ from osr.core.shortcuts import require
 
 from . import export, services
 from . import findings as rules
-from .impact_api import ImpactOut, impact_answer, impact_csv_response
+from .impact_api import ImpactOut, impact_answer, impact_csv_response, subject_or_404
 from .importing import ImportResult
 from .queries import cycles, paths
 from .reports import incident_dict
@@ -235,7 +235,7 @@ def service_dependencies(request, slug: str, params: Query[DependenciesQuery]):
 )
 def service_impact(request, slug: str, params: Query[PageQuery]):
     _read(request)
-    service = services.service_or_404(slug)
+    service = subject_or_404(slug)
     return impact_answer(request, services.impact(service, params.page, params.page_size))
 
 
@@ -257,7 +257,7 @@ def service_impact_export(request, slug: str):
 )
 def service_incident_contacts(request, slug: str):
     _read(request)
-    return incident_dict(services.incidents(services.service_or_404(slug), now=timezone.now()))
+    return incident_dict(services.incidents(subject_or_404(slug), now=timezone.now()))
 
 
 @router.get(

@@ -14,18 +14,21 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from osr.catalogue.choices import DependencyKind, Phase
 from osr.catalogue.models import Component, Dependency, PhaseChange, Service
-from osr.core.history import full_name
+from osr.core.history import full_name, person_relation
 
 from .findings import DEVELOPMENT
 from .index import Index
 from .queries import reach_with_route
 
 RECENT_DAYS = 14
+# Up to this many services, removals are picked out by the database (see ``_removals_naming``).
+NARROWED_UP_TO = 500
 
 DEPENDS_ON_IT = "depends_on_it"
 FEEDS_IT_DATA = "feeds_it_data"
@@ -154,6 +157,10 @@ def absolute(path: str) -> str:
     return f"{settings.OSR_BASE_URL}{path}"
 
 
+# The columns of a person ``_person`` reads (its address is made from its id).
+_PERSON_COLUMNS = ("name", "email", "phone", "out_of_hours")
+
+
 def _person(person) -> Contact | None:
     if person is None:
         return None
@@ -166,8 +173,18 @@ def _person(person) -> Contact | None:
     )
 
 
-def _actor(user) -> str:
-    return full_name(user)
+def _actors(user_ids: set[int | None]) -> dict[int | None, str]:
+    """The name of each user who made a change (None: the system), read in one query, and
+    in none when no one did."""
+    names: dict[int | None, str] = {None: full_name(None)}
+    ids = {pk for pk in user_ids if pk is not None}
+    if ids:
+        users = get_user_model().objects.order_by()
+        accessor = person_relation()
+        if accessor:
+            users = users.select_related(accessor)
+        names.update((pk, full_name(user)) for pk, user in users.in_bulk(ids).items())
+    return names
 
 
 def _is_real(entry: LogEntry) -> bool:
@@ -190,12 +207,61 @@ def _touched_services(
     """The services a component or dependency change concerns, from the entry or the row."""
     changes = entry.changes_dict or {}
     ids: set[int] = set()
-    for name in ("service", "from_service", "to_service"):
+    for name in _SERVICE_FIELDS:
         for value in changes.get(name, []) or []:
             if str(value).isdigit():
                 ids.add(int(value))
     ids.update(pk for pk in current.get((entry.content_type_id, int(entry.object_pk)), ()) if pk)
     return ids
+
+
+# The fields of a dependency or component that name a service, as its entries record them.
+_SERVICE_FIELDS = ("service", "from_service", "to_service")
+
+
+def _removals_naming(service_ids: set[int]) -> Q:
+    """Removal entries whose recorded values may name one of these services: for a few
+    services, the estate's other removals stay in the database, not read to be dropped.
+
+    A removal records each field as [old value, None]; the old value is text, or a
+    number where changes are stored as JSON, so both are asked for. For many services
+    every removal is read (and sorted out by ``_touched_services``), which keeps the
+    query's parameters within what any database accepts.
+    """
+    if len(service_ids) > NARROWED_UP_TO:
+        return Q()
+    values: list[int | str] = [*service_ids, *map(str, service_ids)]
+    named = Q()
+    for name in _SERVICE_FIELDS:
+        named |= Q(**{f"changes__{name}__0__in": values})
+    return named
+
+
+def _belonging_now(
+    entries: list[LogEntry], dependency_type: int, component_type: int
+) -> dict[tuple[int, int], tuple[int | None, ...]]:
+    """The services each entry's dependency or component belongs to now, by (content
+    type, id): read for the rows the entries name, and not at all when there are none."""
+    named: dict[int, set[int]] = {dependency_type: set(), component_type: set()}
+    for entry in entries:
+        if entry.action != LogEntry.Action.DELETE:  # a removed row belongs to nothing now
+            named[entry.content_type_id].add(int(entry.object_pk))
+    current: dict[tuple[int, int], tuple[int | None, ...]] = {}
+    if named[dependency_type]:
+        for pk, source, target in (
+            Dependency.objects.filter(pk__in=named[dependency_type])
+            .values_list("pk", "from_service_id", "to_service_id")
+            .order_by()
+        ):
+            current[(dependency_type, pk)] = (source, target)
+    if named[component_type]:
+        for pk, service in (
+            Component.objects.filter(pk__in=named[component_type])
+            .values_list("pk", "service_id")
+            .order_by()
+        ):
+            current[(component_type, pk)] = (service,)
+    return current
 
 
 def recent_changes(service_ids: Iterable[int], *, since: dt.datetime) -> dict[int, list[Change]]:
@@ -204,48 +270,73 @@ def recent_changes(service_ids: Iterable[int], *, since: dt.datetime) -> dict[in
     found: dict[int, list[Change]] = {pk: [] for pk in wanted}
     if not wanted:
         return found
-    moves = PhaseChange.objects.filter(service_id__in=wanted, changed_at__gte=since).select_related(
-        "changed_by__person"
-    )
-    for move in moves:
-        to_phase = Phase(move.to_phase).label.lower()
+    # (service, when, what, by whom): who is named once every change is known.
+    made: list[tuple[int, dt.datetime, str, int | None]] = []
+    moves = PhaseChange.objects.filter(service_id__in=wanted, changed_at__gte=since)
+    for service_id, from_phase, to_phase, when, by in moves.values_list(
+        "service_id", "from_phase", "to_phase", "changed_at", "changed_by_id"
+    ):
+        to_label = Phase(to_phase).label.lower()
         what = (
-            f"Moved from {Phase(move.from_phase).label.lower()} to {to_phase}"
-            if move.from_phase
-            else f"Registered in {to_phase}"
+            f"Moved from {Phase(from_phase).label.lower()} to {to_label}"
+            if from_phase
+            else f"Registered in {to_label}"
         )
-        found[move.service_id].append(Change(move.changed_at, what, _actor(move.changed_by)))
+        made.append((service_id, when, what, by))
 
     types = ContentType.objects.get_for_models(Dependency, Component)
     dependency_type, component_type = types[Dependency], types[Component]
-    current: dict[tuple[int, int], tuple[int | None, ...]] = {}
+    # Unordered: a model's default order would join the services' names for nothing.
     dependencies = Dependency.objects.filter(
         Q(from_service_id__in=wanted) | Q(to_service_id__in=wanted)
-    )
-    components = Component.objects.filter(service_id__in=wanted)
-    for pk, source, target in dependencies.values_list("pk", "from_service_id", "to_service_id"):
-        current[(dependency_type.pk, pk)] = (source, target)
-    for pk, service in components.values_list("pk", "service_id"):
-        current[(component_type.pk, pk)] = (service,)
-    # The entries of what still belongs to these services, and every removal (a removed
-    # row is known only by the values its entry kept).
-    entries = (
-        LogEntry.objects.filter(timestamp__gte=since, action__in=list(_VERBS))
-        .filter(
-            Q(content_type=dependency_type, object_id__in=dependencies.values("pk"))
-            | Q(content_type=component_type, object_id__in=components.values("pk"))
-            | Q(content_type__in=[dependency_type, component_type], action=LogEntry.Action.DELETE)
+    ).order_by()
+    components = Component.objects.filter(service_id__in=wanted).order_by()
+    # The entries of what still belongs to these services, and the removals that name
+    # them (a removed row is known only by the values its entry kept).
+    entries = LogEntry.objects.filter(timestamp__gte=since, action__in=list(_VERBS)).filter(
+        Q(content_type=dependency_type, object_id__in=dependencies.values("pk"))
+        | Q(content_type=component_type, object_id__in=components.values("pk"))
+        | Q(
+            _removals_naming(wanted),
+            content_type__in=[dependency_type, component_type],
+            action=LogEntry.Action.DELETE,
         )
-        .select_related("actor__person")
     )
-    for entry in filter(_is_real, entries):
+    real = [entry for entry in entries if _is_real(entry)]
+    current = _belonging_now(real, dependency_type.pk, component_type.pk)
+    for entry in real:
         noun = "dependency" if entry.content_type_id == dependency_type.pk else "component"
         what = f"{_VERBS[entry.action]} {noun} {entry.object_repr}"
         for pk in _touched_services(entry, current) & wanted:
-            found[pk].append(Change(entry.timestamp, what, _actor(entry.actor)))
+            made.append((pk, entry.timestamp, what, entry.actor_id))
+    names = _actors({actor for *_, actor in made})
+    for service_id, when, what, actor in made:
+        found[service_id].append(Change(when, what, names.get(actor, names[None])))
     for changes in found.values():
         changes.sort(key=lambda c: c.when, reverse=True)
     return found
+
+
+# Who a contact names, and what the answer and the page show of each service and person:
+# only these columns are read (a service's whole row is long, and each contact reads four people).
+_PEOPLE = (
+    "service_owner",
+    "product_manager",
+    "delivery_group__osr_manager",
+    "delivery_group__live_services_manager",
+)
+_SHOWN = (
+    "slug",
+    "name",
+    "phase",
+    "support_contact_email",
+    "support_hours",
+    "delivery_team__name",
+    "delivery_team__slug",
+    "delivery_team__contact_email",
+    "delivery_group__name",
+    *(f"{person}__{column}" for person in _PEOPLE for column in _PERSON_COLUMNS),
+)
 
 
 def incident_contacts(index: Index, service: Service, *, now: dt.datetime) -> IncidentContacts:
@@ -254,13 +345,12 @@ def incident_contacts(index: Index, service: Service, *, now: dt.datetime) -> In
     node = index.node_for(service.slug)
     related = related_in_development(index, node) if node is not None else []
     pks = [index.db_ids[r.node] for r in related]
-    services = Service.objects.select_related(
-        "delivery_team",
-        "delivery_group__osr_manager",
-        "delivery_group__live_services_manager",
-        "service_owner",
-        "product_manager",
-    ).in_bulk(pks)
+    services = (
+        Service.objects.select_related(*_PEOPLE, "delivery_team", "delivery_group")
+        .only(*_SHOWN)
+        .order_by()  # the contacts keep the order of ``related``
+        .in_bulk(pks)
+    )
     changes = recent_changes(pks, since=since)
     contacts = []
     for entry in related:

@@ -26,7 +26,7 @@ from .engine import Evaluation
 from .forms import EvidenceForm, RejectForm, VerifyForm, WaiverForm
 from .models import Evidence, ReadinessResult, Waiver
 from .portfolio import PortfolioFilters, listed, rows_of
-from .results import ensure_current
+from .results import current_evaluation, ensure_current
 from .uploads import too_big_message, too_large_to_read
 
 router = Router(tags=["Readiness"])
@@ -219,10 +219,12 @@ def readiness_shown(service: Service, evaluation: Evaluation) -> With:
     summary="A service's readiness: each requirement, and what stops its next phase",
 )
 def service_readiness(request, slug: str):
-    service = _service(slug)
+    # The stored result comes with the service: one query for both.
+    service = get_or_404(
+        Service.objects.select_related("delivery_group", "readiness_result"), slug=slug
+    )
     require(request, "readiness.view_readiness", service)
-    evaluation = services.readiness_of(service, today=timezone.localdate())
-    return readiness_shown(service, evaluation)
+    return readiness_shown(service, current_evaluation(service, today=timezone.localdate()))
 
 
 @router.post(

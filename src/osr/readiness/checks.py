@@ -12,7 +12,8 @@ guides, dev tools) put their implementation of a declared check here in their
 service's evidence and the date, and returns an ``CheckOutcome`` or ``None`` when it
 cannot decide (the requirement is then decided by evidence). ``load(service_ids)``
 reads what the check needs for many services at once, in a fixed number of queries,
-and returns plain data by service id.
+and returns plain data by service id. Checks may share one ``load`` function (MyIT's
+do): it is called once per load and each of them finds its result under its own name.
 
 Every check name the policy may use is declared here, so that the policy is
 checked completely at start-up even before the app that implements a check is

@@ -1,8 +1,9 @@
 """Reading what the evaluation needs from the database, for one service or thousands.
 
 Always the same fixed number of queries whatever the number of services: one
-for the services, one each for their evidence, waivers, phase history, suppliers
-and contracts, and one for each registered check that loads facts of its own.
+for the services, one each for their evidence, waivers and phase history, one for
+their suppliers with the contracts, and what each loader registered by the checks
+reads (called once, however many checks share it).
 Rows are read as plain tuples: building model instances would cost more than
 the evaluation itself.
 """
@@ -16,11 +17,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from osr.catalogue.models import Component, Contract, PhaseChange, Service
+from osr.catalogue.models import Component, PhaseChange, Service
 
-from .checks import registered_checks
+from .checks import Load, registered_checks
 from .facts import EvidenceFacts, ServiceFacts, SupplierFacts, WaiverFacts
 from .models import Evidence, Waiver
+
+# Up to this many services, the queries beside the services' own name them by id.
+IDS_LISTED_UP_TO = 500
 
 SERVICE_COLUMNS = (
     "id",
@@ -72,9 +76,12 @@ def load(services: QuerySet[Service]) -> list[Loaded]:
     rows = list(services.values_list(*SERVICE_COLUMNS))
     if not rows:
         return []
-    # A page is named by its ids; a whole portfolio by a subquery, however large.
+    # A page or a few services are named by their ids (nothing to compile twice, and
+    # an index lookup); a whole portfolio by a subquery, however large.
     ids: Any = (
-        [row[0] for row in rows] if services.query.is_sliced else services.order_by().values("id")
+        [row[0] for row in rows]
+        if services.query.is_sliced or len(rows) <= IDS_LISTED_UP_TO
+        else services.order_by().values("id")
     )
     tz = timezone.get_current_timezone()
 
@@ -116,10 +123,11 @@ def load(services: QuerySet[Service]) -> list[Loaded]:
 
     suppliers = _suppliers(ids)
     extra: dict[int, dict[str, object]] = {}
-    for name, check in registered_checks().items():
-        if check.load is not None:
-            for service_id, facts in check.load(ids).items():
-                extra.setdefault(service_id, {})[name] = facts
+    for load_facts, names in _loaders().items():
+        for service_id, facts in load_facts(ids).items():
+            by_name = extra.setdefault(service_id, {})
+            for name in names:
+                by_name[name] = facts
 
     loaded = []
     for row in rows:
@@ -162,27 +170,43 @@ def load_one(service: Service) -> Loaded:
     return loaded
 
 
+def _loaders() -> dict[Load, list[str]]:
+    """Each registered check's loader, with the names of the checks it loads for.
+
+    Several checks may share one loader (MyIT's five read the same snapshot): it
+    is called once and what it returns is given to each of them.
+    """
+    loaders: dict[Load, list[str]] = {}
+    for name, check in registered_checks().items():
+        if check.load is not None:
+            loaders.setdefault(check.load, []).append(name)
+    return loaders
+
+
 def _suppliers(ids) -> dict[int, tuple[SupplierFacts, ...]]:
-    """Each service's suppliers, with the dates of the contracts covering its components."""
+    """Each service's suppliers, with the dates of the contracts covering its components.
+
+    One query over every component and the contracts covering it: a contract counts
+    for a supplier of the service whichever of the service's components it covers.
+    """
     names: dict[int, dict[int, str]] = {}
-    for service_id, supplier_id, supplier_name in (
-        Component.objects.filter(service_id__in=ids, supplier__isnull=False)
-        .values_list("service_id", "supplier_id", "supplier__name")
-        .order_by()
-    ):
-        names.setdefault(service_id, {})[supplier_id] = supplier_name
     contracts: dict[tuple[int, int], set[tuple[dt.date, dt.date]]] = {}
-    for service_id, supplier_id, start, end in (
-        Contract.components.through.objects.filter(component__service_id__in=ids)
+    for service_id, supplier_id, supplier_name, contractor_id, start, end in (
+        Component.objects.filter(service_id__in=ids)
         .values_list(
-            "component__service_id",
-            "contract__supplier_id",
-            "contract__start_date",
-            "contract__end_date",
+            "service_id",
+            "supplier_id",
+            "supplier__name",
+            "contracts__supplier_id",
+            "contracts__start_date",
+            "contracts__end_date",
         )
         .order_by()
     ):
-        contracts.setdefault((service_id, supplier_id), set()).add((start, end))
+        if supplier_id is not None:
+            names.setdefault(service_id, {})[supplier_id] = supplier_name
+        if contractor_id is not None:
+            contracts.setdefault((service_id, contractor_id), set()).add((start, end))
     return {
         service_id: tuple(
             SupplierFacts(name, tuple(sorted(contracts.get((service_id, supplier_id), ()))))

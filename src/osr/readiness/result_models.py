@@ -19,6 +19,7 @@ class ReadinessResult(models.Model):
     ``detail`` holds the whole evaluation (each requirement, each gate, the
     blockers) and ``flags`` the portfolio's flags; the row no longer counts once
     ``stale`` is set, the policy's digest differs, or ``changes_on`` has come.
+    ``generation`` counts the changes that marked it stale (see ``result_store``).
     """
 
     service = models.OneToOneField(
@@ -31,6 +32,10 @@ class ReadinessResult(models.Model):
     # evidence or waiver expiry, an effective date, a live-data due date, a contract's dates.
     changes_on = models.DateField(null=True, blank=True)
     stale = models.BooleanField(default=False)
+    # Raised by every change to what the result was evaluated from: an evaluation is
+    # stored only over the generation it read before loading its inputs, so one
+    # loaded before a change never overwrites the row that change marked stale.
+    generation = models.PositiveIntegerField(default=0)
     phase = models.CharField(max_length=20)
     next_phase = models.CharField(max_length=20, blank=True)
     ready = models.BooleanField()

@@ -1,7 +1,7 @@
 """Stored readiness results: each service's evaluation kept, so that lists read it, not redo it.
 
-A result is re-evaluated once a change to anything it was evaluated from commits
-(``triggers`` and the apps that register checks call ``results_changed``); in
+A result is re-evaluated by the task worker once a change to anything it was evaluated
+from commits (``triggers`` and the apps that register checks call ``results_changed``); in
 bulk by ``osr readiness refresh`` after a new policy or release; by the daily job
 (``refresh_due``), which brings every result to the new day; and by a reader,
 first, whenever a result is missing or no longer counts: marked stale, stored
@@ -18,10 +18,10 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from osr.catalogue.models import Service
@@ -33,33 +33,12 @@ from .flags import PortfolioFlag, flags_for
 from .loading import Loaded, load
 from .models import ReadinessResult
 from .policy import Policy, active_policy
+from .result_store import generations, store
 
 log = logging.getLogger(__name__)
 
 # Services evaluated together when the whole estate is refreshed: bounds memory.
 BATCH = 2000
-# Past this many services, a change's refresh is left to the task worker: an import
-# of thousands answers without evaluating them all first. The rows are stale in the
-# meantime, and whatever reads one first evaluates it, so nothing shows a stale result.
-IN_BACKGROUND_FROM = 200
-
-_COLUMNS = [
-    "policy_version",
-    "policy_digest",
-    "evaluated_on",
-    "changes_on",
-    "stale",
-    "phase",
-    "next_phase",
-    "ready",
-    "percent",
-    "blocker_count",
-    "live_data_flagged",
-    "live_data_overdue",
-    "live_data_due",
-    "detail",
-    "flags",
-]
 
 
 def _shape() -> str:
@@ -138,7 +117,12 @@ def detail_of(evaluation: Evaluation) -> dict[str, Any]:
 
 def evaluation_of(row: ReadinessResult) -> Evaluation:
     """The evaluation a stored row holds, as the engine gave it."""
-    detail = dict(row.detail)
+    return evaluation_from(row.detail)
+
+
+def evaluation_from(stored: dict[str, Any]) -> Evaluation:
+    """The evaluation a stored row's ``detail`` holds."""
+    detail = dict(stored)
     parts = {
         "requirements": tuple(
             _from_record(RequirementResult, r) for r in detail.pop("requirements")
@@ -169,11 +153,13 @@ def changes_on(
 
 
 def row_of(
-    loaded: Loaded, evaluation: Evaluation, policy: Policy, today: dt.date
+    loaded: Loaded, evaluation: Evaluation, policy: Policy, today: dt.date, generation: int = 0
 ) -> ReadinessResult:
+    """The row to store, over a stored row only while that is at ``generation``."""
     detail = detail_of(evaluation)
     return ReadinessResult(
         service_id=loaded.service_id,
+        generation=generation,
         policy_version=policy.version,
         policy_digest=result_key(policy),
         evaluated_on=today,
@@ -195,35 +181,58 @@ def row_of(
 # --- refreshing ----------------------------------------------------------------------------
 
 
-def refresh(services: QuerySet[Service], *, today: dt.date, policy: Policy | None = None) -> int:
-    """Evaluate the services and store their results, in one transaction; the number stored."""
+def refresh(
+    services: QuerySet[Service],
+    *,
+    today: dt.date,
+    policy: Policy | None = None,
+    read: dict[int, int] | None = None,
+) -> int:
+    """Evaluate the services and store their results, in one transaction; the number
+    evaluated.
+
+    ``read`` holds each stored row's generation as read before now (else it is read
+    here, before loading): a row a change has marked since is left stale, not
+    overwritten with what was loaded before that change (see ``result_store``).
+    """
     policy, checks = policy or active_policy(), registered_checks()
+    if read is None:
+        read = generations(services)
     rows = [
         row_of(
             item,
             evaluate(policy, item.facts, item.evidence, item.waivers, today, checks=checks),
             policy,
             today,
+            read.get(item.service_id, 0),
         )
         for item in load(services.order_by("id"))
     ]
-    with transaction.atomic():
-        ReadinessResult.objects.bulk_create(
-            rows,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["service"],
-            update_fields=_COLUMNS,
-        )
+    _store(rows)
     return len(rows)
 
 
-def refresh_ids(service_ids: Iterable[int], *, today: dt.date | None = None) -> int:
-    """Refresh the results of these services (those still in the catalogue)."""
+def _store(rows: list[ReadinessResult]) -> None:
+    written = store(rows)
+    if written < len(rows):
+        log.info(
+            "readiness results changed while evaluated, left stale",
+            extra={"services": len(rows) - written},
+        )
+
+
+def refresh_ids(
+    service_ids: Iterable[int],
+    *,
+    today: dt.date | None = None,
+    read: dict[int, int] | None = None,
+) -> int:
+    """Refresh the results of these services (those still in the catalogue); ``read``
+    as ``refresh`` takes it, for all of them."""
     ids = sorted(set(service_ids))
     today = today or timezone.localdate()
     return sum(
-        refresh(Service.objects.filter(pk__in=ids[start : start + BATCH]), today=today)
+        refresh(Service.objects.filter(pk__in=ids[start : start + BATCH]), today=today, read=read)
         for start in range(0, len(ids), BATCH)
     )
 
@@ -241,6 +250,57 @@ def counting(policy: Policy, today: dt.date) -> Q:
     )
 
 
+def counts(row: ReadinessResult, policy: Policy, today: dt.date) -> bool:
+    """Whether a stored row in hand still counts today: ``counting`` for one row."""
+    return (
+        not row.stale
+        and row.policy_digest == result_key(policy)
+        and row.evaluated_on <= today
+        and (row.changes_on is None or row.changes_on > today)
+    )
+
+
+def current_evaluation(
+    service: Service, *, today: dt.date, policy: Policy | None = None
+) -> Evaluation:
+    """Where one service stands today: its stored result when that still counts, else
+    the service evaluated now and its result stored, as ``refresh`` would.
+
+    A service read with ``select_related("readiness_result")`` brings its stored row
+    along, and costs no query here while that row counts. Readiness for a named
+    target phase is not stored: ask ``services.readiness_of``.
+    """
+    policy = policy or active_policy()
+    stored_row = Service.readiness_result.related  # type: ignore[attr-defined]
+    # The stored row's generation, read before the inputs are (see ``refresh``).
+    generation = 0
+    if stored_row.is_cached(service):
+        # None where the service has no row.
+        row = cast(ReadinessResult | None, stored_row.get_cached_value(service))
+        if row is not None and counts(row, policy, today):
+            return evaluation_of(row)
+        generation = row.generation if row is not None else 0
+    else:
+        stored = (
+            ReadinessResult.objects.filter(service_id=service.pk)
+            .annotate(counts=counting(policy, today))
+            .values_list("counts", "generation", "detail")
+            .first()
+        )
+        if stored is not None:
+            counted, generation, detail = stored
+            if counted:
+                return evaluation_from(detail)
+    (loaded,) = load(Service.objects.filter(pk=service.pk))
+    evaluation = evaluate(
+        policy, loaded.facts, loaded.evidence, loaded.waivers, today, checks=registered_checks()
+    )
+    # Where a change came after the generation was read, the row stays stale (for the
+    # next reader), but this reader still answers with what it evaluated.
+    _store([row_of(loaded, evaluation, policy, today, generation)])
+    return evaluation
+
+
 def ensure_current(services: QuerySet[Service], *, today: dt.date) -> int:
     """Evaluate and store the results of those services whose result is missing or no
     longer counts; one query when all are current."""
@@ -255,8 +315,10 @@ def ensure_current(services: QuerySet[Service], *, today: dt.date) -> int:
         Q(readiness_result__changes_on__lte=today),
     ):
         behind |= no_longer
-    ids = list(services.order_by().filter(behind).values_list("id", flat=True))
-    return refresh_ids(ids, today=today) if ids else 0
+    # Each row's generation is read with it, before anything is loaded (see ``refresh``).
+    behind_now = services.order_by().filter(behind)
+    read = {pk: g or 0 for pk, g in behind_now.values_list("id", "readiness_result__generation")}
+    return refresh_ids(read, today=today, read=read) if read else 0
 
 
 def refresh_due(*, today: dt.date) -> dict[str, int]:
@@ -287,7 +349,13 @@ class _Waiting:
 
 def results_changed(service_ids: Iterable[int | None]) -> None:
     """What these services' results were evaluated from has changed: mark them stale
-    now, in the caller's transaction, and re-evaluate them once it commits.
+    now, in the caller's transaction, and have the task worker re-evaluate them once
+    it commits.
+
+    The request that made the change does not evaluate them itself (a service's
+    evaluation costs more than the rest of a catalogue write), nor does an import of
+    thousands. The rows are stale in the meantime, and whatever reads one first
+    evaluates it (``ensure_current``), so nothing shows a stale result as current.
 
     Apps above readiness call this where they write without saving a model (a
     queryset ``update``); a registered model's save or delete calls it for them.
@@ -295,7 +363,11 @@ def results_changed(service_ids: Iterable[int | None]) -> None:
     ids = {pk for pk in service_ids if pk is not None}
     if not ids:
         return
-    ReadinessResult.objects.filter(service_id__in=ids, stale=False).update(stale=True)
+    # The generation rises even on a row already stale: an evaluation loaded before
+    # this change must not be stored over it (see ``result_store``).
+    ReadinessResult.objects.filter(service_id__in=ids).update(
+        stale=True, generation=F("generation") + 1
+    )
     connection = transaction.get_connection()
     waiting = getattr(connection, "_readiness_waiting", None)
     # One refresh per transaction: each change asks for it, and the first to run does
@@ -318,11 +390,8 @@ def _refresh_waiting(waiting: _Waiting) -> None:
         return
     waiting.ran = True
     try:
-        if len(waiting.ids) >= IN_BACKGROUND_FROM:
-            from .tasks import refresh_results
+        from .tasks import refresh_results
 
-            refresh_results.enqueue(sorted(waiting.ids))
-            return
-        refresh_ids(waiting.ids)
+        refresh_results.enqueue(sorted(waiting.ids))
     except Exception:  # the change is committed; the stale rows are evaluated when next read
-        log.exception("readiness results not refreshed", extra={"services": len(waiting.ids)})
+        log.exception("readiness results not queued", extra={"services": len(waiting.ids)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,10 +19,10 @@ from osr.core.shortcuts import crumbs, require
 from . import services
 from .choices import MEDIA_TYPES, STATUS_COLOURS, EvidenceStatus, Status
 from .forms import EvidenceForm, RejectForm, VerifyForm, WaiverForm
-from .loading import load_one
 from .models import Evidence, NotAwaitingReview, RequirementEvent, Waiver
 from .policy import active_policy
 from .portfolio import SHOW, PortfolioFilters, groups_with_gaps, rows_of, stored_portfolio
+from .results import current_evaluation
 from .trends import trends_of_group
 from .uploads import too_big_message, too_large_to_read
 
@@ -51,14 +52,15 @@ def _crumbs(service: Service, *extra: dict) -> list[dict]:
 
 def service_panel(request, service: Service) -> dict:
     """The readiness section of the service page: a task list by gate, and what blocks."""
-    today = timezone.localdate()
     policy = active_policy()
-    loaded = load_one(service)
-    evaluation = services.evaluate_loaded(loaded, today=today, policy=policy)
+    evaluation = current_evaluation(service, today=timezone.localdate(), policy=policy)
     results = {r.id: r for r in evaluation.requirements}
-    counts: dict[str, int] = {}
-    for item in loaded.evidence:
-        counts[item.requirement_id] = counts.get(item.requirement_id, 0) + 1
+    counts = dict(
+        Evidence.objects.filter(service=service)
+        .values_list("requirement_id")
+        .annotate(Count("id"))
+        .order_by()
+    )
     groups = [
         (gate, evaluation.gate(gate.id), [results[r.id] for r in policy.in_gate(gate.id)])
         for gate in policy.gates
@@ -76,10 +78,13 @@ def service_panel(request, service: Service) -> dict:
 
 @require_GET
 def requirement_page(request, slug: str, requirement_id: str):
-    service = _service(slug)
+    # The stored result comes with the service: one query for both.
+    service = get_object_or_404(
+        Service.objects.select_related("delivery_group", "readiness_result"), slug=slug
+    )
     require(request, "readiness.view_readiness", service)
     requirement = _requirement(requirement_id)
-    evaluation = services.readiness_of(service, today=timezone.localdate())
+    evaluation = current_evaluation(service, today=timezone.localdate())
     mine = {"service": service, "requirement_id": requirement.id}
     evidence = list(
         Evidence.objects.filter(**mine).select_related(

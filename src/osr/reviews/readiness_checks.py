@@ -9,6 +9,7 @@ services in one query each, and ``decide`` applies the plain rule of
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.utils import timezone
@@ -26,23 +27,39 @@ REHEARSALS = "rehearsals.incident_and_change"
 
 
 def load_board_records(service_ids) -> dict[int, BoardRecord]:
-    """Each service's decisions in force and the open boards it waits for, in two queries."""
+    """Each service's decisions in force and the open boards it waits for, in one query.
+
+    Every agenda item of the services, once per decision on it (once if none): a
+    decision counts unless another corrects it; an item undecided and not
+    withdrawn is a board the service waits for.
+    """
     decisions: dict[int, list] = {}
-    for service_id, decided_at, outcome, starts_at in Decision.objects.filter(
-        item__service_id__in=service_ids, corrected_by__isnull=True
-    ).values_list("item__service_id", "decided_at", "outcome", "item__board__starts_at"):
-        decisions.setdefault(service_id, []).append(
-            (timezone.localdate(decided_at), outcome, timezone.localdate(starts_at))
+    scheduled: dict[int, dict[int, dt.date]] = {}
+    for item_id, service_id, decided, withdrawn, starts_at, decided_at, outcome, corrected in (
+        AgendaItem.objects.filter(service_id__in=service_ids)
+        .values_list(
+            "id",
+            "service_id",
+            "decided",
+            "withdrawn",
+            "board__starts_at",
+            "decisions__decided_at",
+            "decisions__outcome",
+            "decisions__corrected_by",
         )
-    scheduled: dict[int, list] = {}
-    for service_id, starts_at in AgendaItem.objects.filter(
-        service_id__in=service_ids, decided=False, withdrawn=False
-    ).values_list("service_id", "board__starts_at"):
-        scheduled.setdefault(service_id, []).append(timezone.localdate(starts_at))
+        .order_by()
+    ):
+        board_day = timezone.localdate(starts_at)
+        if decided_at is not None and corrected is None:
+            decisions.setdefault(service_id, []).append(
+                (timezone.localdate(decided_at), outcome, board_day)
+            )
+        if not decided and not withdrawn:
+            scheduled.setdefault(service_id, {})[item_id] = board_day
     return {
         service_id: BoardRecord(
             tuple(sorted(decisions.get(service_id, ()))),
-            tuple(sorted(scheduled.get(service_id, ()))),
+            tuple(sorted(scheduled.get(service_id, {}).values())),
         )
         for service_id in decisions.keys() | scheduled.keys()
     }

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ..models import ApiToken, hash_token
 from ..refusals import Invalid
 from ..shortcuts import day
+from . import lookup
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 365
@@ -43,7 +44,7 @@ def check(raw: str, *, now: dt.datetime) -> tuple[ApiToken | None, str | None]:
     An unknown value is refused without a reason of its own, so that guessing
     learns nothing; an expired or revoked token is told so, to be replaced.
     """
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    token = lookup.find(hash_token(raw))
     if token is None or not token.user.is_active:
         return None, None
     if token.revoked_at is not None:

@@ -16,7 +16,8 @@ from django.utils import timezone
 from osr.catalogue.choices import PHASE_ORDER, Phase
 from osr.catalogue.models import Service
 from osr.readiness.api import ReadinessOut, readiness_shown
-from osr.readiness.results import refresh_all
+from osr.readiness.engine import Evaluation
+from osr.readiness.results import current_evaluation, refresh_all
 from osr.readiness.services import readiness_of
 
 
@@ -43,10 +44,17 @@ class Command(BaseCommand):
         if service is None:
             raise CommandError(f"No service with the slug ‘{slug}’", returncode=2)
         today = on or timezone.localdate()
-        evaluation = readiness_of(service, today=today, target_phase=phase)
+
+        def readiness(target_phase: str | None) -> Evaluation:
+            # Today's readiness for the next phase is stored; another day or phase is evaluated.
+            if target_phase is None and on is None:
+                return current_evaluation(service, today=today)
+            return readiness_of(service, today=today, target_phase=target_phase)
+
+        evaluation = readiness(phase)
         target = evaluation.target_phase
         if options["json"]:
-            shown = readiness_shown(service, readiness_of(service, today=today))
+            shown = readiness_shown(service, evaluation if phase is None else readiness(None))
             body = ReadinessOut.model_validate(shown).model_dump()
             body |= {
                 "service": service.slug,
