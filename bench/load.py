@@ -1,13 +1,14 @@
 """Load benchmark: concurrent API clients against ``osr serve`` on PostgreSQL.
 
 The demo estate is loaded once into a template database; each run copies it and
-starts ``osr serve`` on the copy (production mode, 127.0.0.1). Clients mostly read
+starts ``osr serve`` and a task worker (``osr db_worker``) on the copy, the production
+shape (production mode, 127.0.0.1). Clients mostly read
 (lists, a service, its readiness, impact and incident contacts) and sometimes write
 (register, edit with ``If-Match``, move phase, add and remove a dependency) for a
 bounded time. Each run prints throughput and p95 beside the goals, p50/p95/p99 by
 operation, statuses, errors (409 and 412 of writers racing are counted apart; a 412
-is re-read and retried), and the processor time a request cost the server, the
-database and the clients. Any 5xx or failed connection in any run, the first list of
+is re-read and retried), and the processor time a request cost the server, the task
+worker, the database and the clients. Any 5xx or failed connection in any run, the first list of
 the estate included, is printed with the traceback logged for its request id, and
 the bench exits 1 saying ``FAILED``; a missed speed goal is reported, not failed.
 Databases are dropped at the end. With PostgreSQL on 127.0.0.1:5432 (trust auth;
@@ -36,7 +37,7 @@ import httpx
 import psycopg
 
 from osr.core.serving import default_threads, default_workers
-from serving import BIN, cpu_seconds, start_osr_serve, stop, workers_of
+from serving import BIN, cpu_seconds, start_osr_serve, start_task_worker, stop, workers_of
 
 API = "/api/v1"
 MAX_REQUESTS_PER_CLIENT = 100_000
@@ -307,18 +308,21 @@ def print_server_errors(stats: Stats, log: Path) -> None:
         print(f"- {entry.get('message', '')[:300]}\n    " + "\n    ".join(trace))
 
 
-def drive(args, base, token, estate, stats, server, admin, database) -> tuple[float, float]:
-    """The clients' requests for the time given; the figures, with the processor time
-    a request cost the server, the database and the clients themselves."""
+def drive(args, base, token, estate, stats, server, worker, admin, database):
+    """The clients' requests for the time given; the figures (throughput, p95), with the
+    processor time a request cost the server, the task worker, the database and the
+    clients themselves."""
     clients = [Client(n, base, token, estate, stats, 0.0) for n in range(args.clients)]
     threads = [threading.Thread(target=c.run, daemon=True) for c in clients]
 
-    def used() -> tuple[dict, dict, float]:
+    def used() -> tuple[dict, dict, dict, float]:
         query = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
         backends = [pid for (pid,) in admin.execute(query, [database])]
-        return cpu_seconds(workers_of(server)), cpu_seconds(backends), time.process_time()
+        return (cpu_seconds(workers_of(server)), cpu_seconds([worker.pid]),
+                cpu_seconds(backends), time.process_time())  # fmt: skip
 
-    load_before, (server_before, database_before, clients_before) = os.getloadavg()[0], used()
+    load_before = os.getloadavg()[0]
+    server_before, worker_before, database_before, clients_before = used()
     started, deadline = time.perf_counter(), time.monotonic() + args.seconds
     for client, thread in zip(clients, threads, strict=True):
         client.deadline = deadline
@@ -326,7 +330,7 @@ def drive(args, base, token, estate, stats, server, admin, database) -> tuple[fl
     for thread in threads:  # a request times out after 30 s, a client retries 3 times
         thread.join(timeout=max(0.0, deadline + 120 - time.monotonic()))
     elapsed = time.perf_counter() - started
-    server_after, database_after, clients_after = used()
+    server_after, worker_after, database_after, clients_after = used()
     throughput, p95 = report(stats, elapsed, args)
     count = max(1, sum(len(values) for values in stats.latency.values()))
 
@@ -334,6 +338,7 @@ def drive(args, base, token, estate, stats, server, admin, database) -> tuple[fl
         return sum(after[pid] - before.get(pid, 0.0) for pid in after) / count * 1000
 
     print(f"processor time a request: server {per_request(server_before, server_after):.1f} ms, "
+          f"task worker {per_request(worker_before, worker_after):.1f} ms, "
           f"database {per_request(database_before, database_after):.1f} ms, "
           f"clients {(clients_after - clients_before) / count * 1000:.1f} ms; "
           f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
@@ -345,7 +350,7 @@ def one_run(number: int, args, admin, server_url: str, token: str) -> tuple[Stat
     """One run on a fresh copy of the estate, under a gunicorn of its own."""
     name = f"{args.database}_run{number}"
     stats = Stats()
-    server = None
+    server = worker = None
     with tempfile.TemporaryDirectory(prefix="osr-load-") as tmp:
         log = Path(tmp) / "gunicorn.log"
         try:
@@ -353,15 +358,21 @@ def one_run(number: int, args, admin, server_url: str, token: str) -> tuple[Stat
             env = os.environ | {"DATABASE_URL": f"{server_url}/{name}", "OSR_DATA_DIR": tmp,
                                 "OSR_LOG_LEVEL": "WARNING"}  # fmt: skip
             server, base = start_osr_serve(env, log, workers=args.workers, threads=args.threads)
+            # The production shape: web processes and a task worker, which re-evaluates
+            # the stored readiness each write marks stale.
+            worker = start_task_worker(env, log)
             estate = survey(base, token, stats)
             throughput = p95 = 0.0
             if estate is not None:
                 print(f"Run {number}: gunicorn on {base}: {len(estate['services'])} services, "
                       f"{args.clients} clients for {args.seconds:g} s…", flush=True)  # fmt: skip
-                throughput, p95 = drive(args, base, token, estate, stats, server, admin, name)
+                throughput, p95 = drive(
+                    args, base, token, estate, stats, server, worker, admin, name
+                )
         finally:
-            if server is not None:
-                stop(server)
+            for process in (worker, server):
+                if process is not None:
+                    stop(process)
             if stats.failed or stats.errors:
                 print_server_errors(stats, log)
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -47,6 +47,15 @@ def start_osr_serve(
     return _started(command, _production(env), log, port)
 
 
+def start_task_worker(env: dict, log: Path) -> subprocess.Popen:
+    """``osr db_worker`` beside the server, as a deployment runs it, without the daily
+    schedule (a bench is not the place for the day's jobs to catch up)."""
+    command = [str(BIN / "osr"), "db_worker", "--no-schedule", "--no-startup-delay",
+               "--interval", "0.2"]  # fmt: skip
+    with log.open("a") as out:
+        return subprocess.Popen(command, env=_production(env), stdout=out, stderr=out)
+
+
 def _production(env: dict) -> dict:
     production = {k: v for k, v in env.items() if k != "OSR_DEBUG"} | {
         "OSR_SECRET_KEY": secrets.token_urlsafe(50),

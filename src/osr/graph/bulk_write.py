@@ -17,7 +17,8 @@ What the signals of a save would have done is done once for the lot:
 - the readiness obligations of a service that starts to use live data
   (``on_service_saved``): asked of each service written, as its save would;
 - the stored readiness of each service written or whose parts were
-  (``results_changed``): re-evaluated once the import commits.
+  (``results_changed``): marked stale, and re-evaluated by the task worker once the
+  import commits.
 
 A preview writes the objects only, so that it checks exactly what applying would,
 and leaves out the audit trail and these effects, which its rollback would undo.
