@@ -421,3 +421,5 @@ OSR_BACKSTAGE_DELIVERY_GROUP_TYPES = env_list(
 OSR_BACKSTAGE_CONTAINER_GROUP_TYPES = env_list(
     "OSR_BACKSTAGE_CONTAINER_GROUP_TYPES", "organization,organisation"
 )
+# The token ``osr import backstage --url`` sends to Backstage's catalogue API, if any.
+OSR_BACKSTAGE_TOKEN = env_str("OSR_BACKSTAGE_TOKEN")

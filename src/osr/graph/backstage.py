@@ -21,6 +21,7 @@ from osr.catalogue.choices import ComponentKind, DependencyKind, Hosting
 from osr.catalogue.forms import ComponentForm, ExternalSystemForm, ServiceForm
 from osr.catalogue.models import Component, ExternalSystem, Service
 
+from .backstage_api import read_catalogue_api
 from .backstage_links import service_links, unkept_links
 from .backstage_locations import Catalogue, Directory, Files, UploadedFiles, read_catalogue
 from .backstage_org import Organisation, delivery_group_of
@@ -280,6 +281,20 @@ def import_backstage(
     """Import descriptor files given by name and text (uploaded), as one transaction,
     or preview them (``apply=False``). A Location may name other files by name."""
     return _import(read_catalogue([UploadedFiles(files)], strict=strict), by=by, apply=apply)
+
+
+def import_backstage_api(
+    base_url: str, token: str | None, *, by, apply: bool, strict: bool = False, transport=None
+) -> ImportResult:
+    """Import what a running Backstage's catalogue serves, as files are imported."""
+    catalogue, locations = read_catalogue_api(base_url, token, strict=strict, transport=transport)
+    result = _import(catalogue, by=by, apply=apply)
+    if locations:
+        result.not_kept.append(
+            f"Location: {locations} {'entity' if locations == 1 else 'entities'} "
+            "(not followed: the catalogue serves what they name)"
+        )
+    return result
 
 
 def import_backstage_paths(

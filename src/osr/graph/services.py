@@ -242,6 +242,15 @@ def import_backstage_paths(
     return backstage.import_backstage_paths(paths, by=by, apply=apply, strict=strict)
 
 
+def import_backstage_api(
+    base_url: str, token: str | None, *, by, apply: bool, strict: bool = False, transport=None
+) -> ImportResult:
+    """Import what a running Backstage's catalogue API serves, or preview the import."""
+    return backstage.import_backstage_api(
+        base_url, token, by=by, apply=apply, strict=strict, transport=transport
+    )
+
+
 def import_catalogue_csv(text: str, *, by, apply: bool) -> ImportResult:
     """Import the catalogue spreadsheet, or preview the import."""
     return csv_io.import_csv(text, by=by, apply=apply)

@@ -1,4 +1,5 @@
-"""``osr import backstage FILE...`` and ``osr import csv FILE``: bring a catalogue in.
+"""``osr import backstage FILE...`` (or ``--url`` of a running Backstage) and
+``osr import csv FILE``: bring a catalogue in.
 
 Backstage descriptor files are applied unless ``--dry-run``; a spreadsheet is only
 previewed unless ``--apply``. Either way an import is saved whole or not at all.
@@ -6,6 +7,7 @@ previewed unless ``--apply``. Either way an import is saved whole or not at all.
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 from osr.core.audit import AttributedCommand
@@ -33,7 +35,12 @@ class Command(AttributedCommand):
         backstage = sources.add_parser(
             "backstage", help="catalog-info.yaml files, or directories holding them"
         )
-        backstage.add_argument("files", nargs="+", metavar="PATH")
+        backstage.add_argument("files", nargs="*", metavar="PATH")
+        backstage.add_argument(
+            "--url",
+            help="a running Backstage's address: import what its catalogue API serves "
+            "(the token, if it needs one, in OSR_BACKSTAGE_TOKEN)",
+        )
         backstage.add_argument(
             "--strict",
             action="store_true",
@@ -53,7 +60,19 @@ class Command(AttributedCommand):
 
     def handle(self, *args, **options):
         by = acting_user(options.get("by"))
-        if options["source"] == "backstage":
+        if options["source"] == "backstage" and options["url"]:
+            if options["files"]:
+                raise CommandError("Give files or --url, not both")
+            result = services.import_backstage_api(
+                options["url"],
+                settings.OSR_BACKSTAGE_TOKEN or None,
+                by=by,
+                apply=not options["dry_run"],
+                strict=options["strict"],
+            )
+        elif options["source"] == "backstage":
+            if not options["files"]:
+                raise CommandError("Give the files or directories to import, or --url")
             for path in options["files"]:
                 if not Path(path).exists():
                     raise CommandError(f"Cannot read {path}: no such file or directory")
