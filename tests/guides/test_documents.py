@@ -4,6 +4,7 @@ by LibreOffice."""
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -67,7 +68,12 @@ def test_the_word_guide_numbers_its_pages_and_lists_its_contents_as_fields(compl
     )
     assert "Page " in footer and " PAGE " in footer and " of " in footer and " NUMPAGES " in footer
     document = _xml(content, "word/document.xml")
-    assert 'TOC \\o "1-1" \\h \\z \\u' in document and 'w:dirty="true"' in document
+    # Each section's contents entry: a page reference to a bookmark on its heading,
+    # marked to be recalculated.
+    for number in range(len(HEADINGS)):
+        assert f"PAGEREF _Toc{number:04d} \\h" in document
+        assert f'w:name="_Toc{number:04d}"' in document
+    assert 'w:dirty="true"' in document
     assert '<w:updateFields w:val="true"/>' in _xml(content, "word/settings.xml")
 
 
@@ -141,3 +147,23 @@ def test_the_pdf_draws_other_scripts_and_emoji_in_fonts_that_have_them(users):
     assert any(f.startswith("Noto-Sans-Arabic") for f in fonts), fonts
     assert any(f.startswith("Noto-Color-Emoji") for f in fonts), fonts
     assert "Liberation-Sans" in fonts, fonts  # Arial's metric twin for the Latin text
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (soffice) is not installed; `make test` installs libreoffice-writer-nogui",
+)
+def test_libreoffice_shows_the_page_of_each_section_in_the_contents(users, tmp_path):
+    service = make_complete_service(users.own)
+    text = _libreoffice_pdf(render_docx(assemble(service, today=TODAY)), tmp_path)
+    contents = text.split("Contents", 1)[1]
+    pages = {}
+    for heading in HEADINGS:
+        # "Heading ........ 3": the entry, its dot leader and the page it starts on.
+        found = re.search(re.escape(heading) + r"[\s.…]*?(\d+)\s*$", contents, re.MULTILINE)
+        assert found, f"{heading} has no page number in the contents:\n{contents[:1500]}"
+        pages[heading] = int(found[1])
+    numbers = list(pages.values())
+    assert numbers == sorted(numbers) and numbers[0] >= 2, pages  # after the contents page
+    last_page = int(re.findall(r"Page \d+ of (\d+)", text)[0])
+    assert numbers[-1] <= last_page

@@ -1,10 +1,10 @@
 """The guide as a Word document: headings, tables and a contents list (python-docx).
 
-The contents list is a Word TOC field whose cached result already lists the
-sections, so it reads correctly however it is opened. The field is marked to be
-updated and the document asks for its fields to be updated on opening, so Word
-fills in the page numbers as it opens it (LibreOffice when its indexes are
-updated: Tools, Update, Update All). Headings use Word's built-in heading
+The contents list names every section with a PAGEREF field to a bookmark on its
+heading, the entries of a Word contents list without the TOC field around them:
+LibreOffice keeps a TOC field's text as it was written (no page numbers), but works
+out a page reference as it lays the document out, and Word, asked to update the
+document's fields on opening, fills them in too. Headings use Word's built-in heading
 styles, restyled in ``docx_styles``; the footer says "Page N of M".
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -52,23 +52,43 @@ def _instruction(run, text: str) -> None:
     run._r.append(element)
 
 
+# Where a contents entry's page number stands: the right edge of A4 inside 2 cm margins.
+CONTENTS_TAB = Cm(17)
+
+
+def _bookmark_name(number: int) -> str:
+    # "_Toc" names are the hidden bookmarks Word gives headings its contents list cites.
+    return f"_Toc{number:04d}"
+
+
 def _contents(document, sections: list[Section]) -> None:
-    """A TOC field over level-1 headings, its cached result listing every section."""
+    """Every section and the page it starts on (a PAGEREF field to the bookmark on the
+    section's heading), after a dot leader."""
     _paragraph(document, "Contents", document.styles["TOC Heading"].style_id)
-    first = document.add_paragraph()
-    _field_char(first.add_run(), "begin", dirty=True)
-    _instruction(first.add_run(), ' TOC \\o "1-1" \\h \\z \\u ')
-    _field_char(first.add_run(), "separate")
-    paragraphs = [first] + [document.add_paragraph() for _ in sections[1:]]
-    for paragraph, section in zip(paragraphs, sections, strict=True):
-        paragraph.add_run(section.heading)
+    for number, section in enumerate(sections):
+        paragraph = document.add_paragraph(section.heading)
+        paragraph.add_run("\t")
+        _field(paragraph, f"PAGEREF {_bookmark_name(number)} \\h", "", dirty=True)
         paragraph.paragraph_format.space_after = Pt(2)
-    _field_char(paragraphs[-1].add_run(), "end")
+        paragraph.paragraph_format.tab_stops.add_tab_stop(
+            CONTENTS_TAB, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
 
 
-def _field(paragraph, instruction: str, shown: str) -> None:
+def _bookmarked(paragraph, number: int) -> None:
+    """A bookmark around the paragraph's text, for its contents entry's page number."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    for element in (start, end):
+        element.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), _bookmark_name(number))
+    runs = paragraph._p.r_lst
+    runs[0].addprevious(start)
+    runs[-1].addnext(end)
+
+
+def _field(paragraph, instruction: str, shown: str, *, dirty: bool = False) -> None:
     """A simple field, ``shown`` until Word or LibreOffice calculates it."""
-    _field_char(paragraph.add_run(), "begin")
+    _field_char(paragraph.add_run(), "begin", dirty=dirty)
     _instruction(paragraph.add_run(), f" {instruction} ")
     _field_char(paragraph.add_run(), "separate")
     paragraph.add_run(shown)
@@ -146,8 +166,8 @@ def _table(document, styles: _Styles, table: Table) -> None:
     document.add_paragraph()
 
 
-def _section(document, styles: _Styles, section: Section) -> None:
-    _paragraph(document, section.heading, styles.heading[1])
+def _section(document, styles: _Styles, section: Section, number: int) -> None:
+    _bookmarked(_paragraph(document, section.heading, styles.heading[1]), number)
     status = document.add_paragraph()
     status.add_run("Status: ").bold = True
     status.add_run(status_text(section))
@@ -177,8 +197,8 @@ def render_docx(guide: Guide) -> bytes:
     document.add_paragraph(f"{guide.delivery_group}. {summary_text(guide)}")
     _contents(document, sections)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    for section in sections:
-        _section(document, styles, section)
+    for number, section in enumerate(sections):
+        _section(document, styles, section, number)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
