@@ -240,6 +240,8 @@ _.to_url
 
 # Gunicorn's settings and hooks, read by gunicorn from osr.core.serving.
 _.child_exit
+_.when_ready
+_.preload_app
 _.max_requests
 _.max_requests_jitter
 _.accesslog
@@ -290,3 +292,6 @@ _.advance
 _.prune_finished_tasks
 _.requires_system_checks
 _._changes_graph
+
+# Waits for a graph index rebuild running beside the requests; the tests wait on it.
+_.settle

@@ -121,7 +121,7 @@ def main() -> int:
         setup_django(Path(directory))
         import networkx as nx
 
-        from osr.graph.index import current_index, forget
+        from osr.graph.kept_index import current_index, forget
 
         ms, _ = timed(generate, options.services, options.dependencies, options.seed)
         print(
@@ -198,7 +198,7 @@ def networkx_from_database(nx):
     """The graph in networkx from the same rows, edges pointing from a service (or an
     external system) to the services that need it, nodes numbered as in the index."""
     from osr.catalogue.models import Dependency
-    from osr.graph.index import current_index
+    from osr.graph.kept_index import current_index
 
     index = current_index()
     node_of = {pk: n for n, pk in enumerate(index.db_ids[: index.service_count])}

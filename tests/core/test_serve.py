@@ -45,6 +45,27 @@ def test_threads_switch_to_the_threaded_worker():
     ]
 
 
+def test_workers_are_forked_from_osr_loaded_with_every_view(tmp_path):
+    """gunicorn loads the application once, before forking; loading it imports every view
+    and builds the API, so that no worker spends its first request doing so."""
+    from osr.core import serving
+
+    assert serving.preload_app is True
+    env = dict(os.environ, OSR_DEBUG="1", OSR_DATA_DIR=str(tmp_path))
+    env.pop("DATABASE_URL", None)
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, osr.wsgi; print(sorted(sys.modules))"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    modules = loaded.stdout
+    for view in ("'osr.api'", "'osr.catalogue.views'", "'osr.readiness.api'", "'osr.graph.api'"):
+        assert view in modules
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

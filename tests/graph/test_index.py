@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from osr.catalogue.models import Dependency
 from osr.graph import index as graph_index
-from osr.graph.index import current_index, forget
+from osr.graph import kept_index
+from osr.graph.kept_index import current_index, forget
 from osr.graph.models import GraphVersion
 from osr.graph.queries import reach
 
@@ -65,7 +66,7 @@ def test_another_process_write_is_seen_by_this_process():
     # still holds its own index in memory.
     forget()
     DependencyFactory(from_service=portal, to_service=api)
-    graph_index._cached = this_process
+    kept_index._kept = this_process
     assert needs("portal") == {"api"}
     assert current_index() is not this_process
 

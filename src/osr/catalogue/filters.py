@@ -87,7 +87,9 @@ def sort_by(*fields: tuple[str, str], **expressions) -> SortFilter:
 
 class ServiceFilterSet(SearchFilterSet):
     search_fields = ("name", "slug", "description")
-    phase = filters.MultipleChoiceFilter(choices=Phase.choices)
+    # A service has one phase: no row can match twice, so no DISTINCT (which would also
+    # need its ORDER BY expressions, the phase's rank among them, repeated in its SELECT).
+    phase = filters.MultipleChoiceFilter(choices=Phase.choices, distinct=False)
     delivery_group = filters.ModelChoiceFilter(
         queryset=models.DeliveryGroup.objects.all(), to_field_name="slug"
     )

@@ -26,7 +26,7 @@ from osr.graph.incidents import (
     recent_changes,
     related_in_development,
 )
-from osr.graph.index import current_index
+from osr.graph.kept_index import current_index
 
 from .choices import Host
 from .models import ChangeRequest

@@ -20,7 +20,8 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from osr.catalogue.models import Service
 
-from .index import LIVE_CODE, Index, current_index
+from .index import LIVE_CODE, Index
+from .kept_index import current_index
 from .queries import search
 
 NAMED = 50  # affected live services named with a change; the counts cover every one

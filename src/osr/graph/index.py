@@ -11,18 +11,15 @@ way (``Index.compact``), so that a search over the whole estate runs in compiled
 code rather than a Python loop per node.
 
 The index is built from plain rows (``build_index``) so the queries over it are
-pure; ``current_index`` loads it from the database and keeps it in the process,
-checking the graph's version stamp (one query) before each use. A write to the
-graph makes the next request of each process rebuild it, in that request: the
-build is numpy's work over integer columns (about a second for 50,000 services
-and 175,000 dependencies, most of it reading the rows), so the answer is never
-older than the database.
+pure; ``load_index`` reads them from the database. The build is numpy's work over
+integer columns (about a second for 50,000 services and 175,000 dependencies, most
+of it reading the rows). ``kept_index`` keeps one a process and follows the
+graph's writes.
 """
 
 from __future__ import annotations
 
 import gc
-import threading
 from array import array
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -388,37 +385,3 @@ def _load_index(version: Any) -> Index:
     table = np.concatenate(chunks) if chunks else np.zeros((0, 6), dtype=np.int64)
     del chunks
     return build_index_from_columns(version, services, externals, EdgeColumns.of(table))
-
-
-_lock = threading.Lock()
-_cached: Index | None = None
-
-
-def current_index() -> Index:
-    """The index for the graph's version now in the database, rebuilt when stale.
-
-    The version is read before the rows, so an index built while a write commits
-    is stamped with the older version and is rebuilt on the next call.
-    """
-    global _cached
-    from .models import GraphVersion
-
-    version = GraphVersion.current()
-    if version is None:
-        # No write has stamped the graph yet (a fresh or flushed database).
-        return load_index(None)
-    cached = _cached
-    if cached is not None and cached.version == version:
-        return cached
-    with _lock:
-        if _cached is not None and _cached.version == version:
-            return _cached
-        _cached = load_index(version)
-        return _cached
-
-
-def forget() -> None:
-    """Drop this process's index (the next call rebuilds it)."""
-    global _cached
-    with _lock:
-        _cached = None

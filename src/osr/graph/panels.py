@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from osr.catalogue.choices import Phase
 
-from .index import current_index
+from .kept_index import current_index
 from .queries import reach
 
 

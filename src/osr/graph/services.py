@@ -22,7 +22,8 @@ from . import backstage, csv_io, export, findings, hooks
 from .impact import Affected, Impact, Ranked, Summary, affected, summarise
 from .importing import ImportResult
 from .incidents import IncidentContacts, incident_contacts
-from .index import Index, current_index
+from .index import Index
+from .kept_index import current_index
 from .queries import (
     Direction,
     Reached,

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from osr.catalogue.models import Component, Contract, Dependency, Service
-from osr.graph.index import current_index
+from osr.graph.kept_index import current_index
 from osr.graph.queries import reach
 from osr.myit.models import MyitSnapshot
 from osr.readiness.choices import Status
