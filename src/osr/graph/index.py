@@ -24,12 +24,9 @@ from array import array
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 import numpy as np
-from django.db.models import Case, IntegerField, Value, When
-from django.db.models.functions import Coalesce, Lower
 from scipy.sparse import csr_matrix
 
 from osr.catalogue.choices import PHASE_ORDER, DependencyKind, Phase
@@ -317,14 +314,8 @@ def build_index_from_columns(
     return index
 
 
-def _coded(field: str, codes: Sequence[str], default: int = 0) -> Case:
-    """The position of a text column's value in ``codes``, worked out by the database."""
-    whens = [When(**{field: value}, then=Value(code)) for code, value in enumerate(codes)]
-    return Case(*whens, default=Value(default), output_field=IntegerField())
-
-
 def load_index(version: Any) -> Index:
-    """Read the graph from the database (three queries) and index it.
+    """Read the graph from the database (three queries, ``index_rows``) and index it.
 
     The dependencies come as integer columns, a chunk at a time into numpy, so a
     million of them cost about as much memory as they take in the index itself.
@@ -349,39 +340,12 @@ def _collector_paused():
 
 
 def _load_index(version: Any) -> Index:
-    from osr.catalogue.models import Dependency, ExternalSystem, Service
+    from .index_rows import graph_statements
 
-    services = list(
-        Service.objects.order_by(Lower("name"), "id")
-        .annotate(phase_code=_coded("phase", PHASES))
-        .values_list(
-            "id", "slug", "name", "phase_code", "critical", "uses_live_data", "delivery_group_id"
-        )
-    )
-    externals = list(
-        ExternalSystem.objects.order_by(Lower("name"), "id").values_list("id", "slug", "name")
-    )
-    other = KINDS.index(DependencyKind.OTHER)
-    rows = (
-        Dependency.objects.order_by("id")
-        .annotate(
-            to_service_or_none=Coalesce("to_service_id", Value(-1)),
-            to_external_or_none=Coalesce("to_external_id", Value(-1)),
-            kind_code=_coded("kind", KINDS, default=other),
-        )
-        .values_list(
-            "id",
-            "from_service_id",
-            "to_service_or_none",
-            "to_external_or_none",
-            "kind_code",
-            "carries_live_data",
-        )
-        .iterator(chunk_size=CHUNK)
-    )
-    chunks = []
-    while chunk := list(islice(rows, CHUNK)):
-        chunks.append(np.array(chunk, dtype=np.int64))
+    read = graph_statements()
+    services = read.services.rows()
+    externals = read.externals.rows()
+    chunks = [np.array(chunk, dtype=np.int64) for chunk in read.dependencies.chunks(CHUNK)]
     table = np.concatenate(chunks) if chunks else np.zeros((0, 6), dtype=np.int64)
     del chunks
     return build_index_from_columns(version, services, externals, EdgeColumns.of(table))

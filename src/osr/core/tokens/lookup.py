@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connections
 
+from ..converted import converted, converters_of
 from ..models import ApiToken
 
 
@@ -37,7 +38,7 @@ class _TokenQuery:
         self.split = len(token_fields)
         self.token_names = [field.attname for field in token_fields]
         self.user_names = [field.attname for field in user_fields]
-        self.converters = list(compiler.get_converters(columns).items())
+        self.converters = converters_of(compiler)
 
     def __call__(self, key_hash: str) -> ApiToken | None:
         connection = connections[self.alias]
@@ -47,13 +48,7 @@ class _TokenQuery:
         if row is None:
             return None
         if self.converters:
-            # As the ORM converts values read (SQLite's dates and booleans, say).
-            row = list(row)
-            for position, (functions, expression) in self.converters:
-                value = row[position]
-                for convert in functions:
-                    value = convert(value, expression, connection)
-                row[position] = value
+            row = converted(row, self.converters, connection)
         token = ApiToken.from_db(self.alias, self.token_names, row[: self.split])
         user = get_user_model().from_db(self.alias, self.user_names, row[self.split :])
         ApiToken.user.field.set_cached_value(token, user)
