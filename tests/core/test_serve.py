@@ -66,6 +66,33 @@ def test_workers_are_forked_from_osr_loaded_with_every_view(tmp_path):
         assert view in modules
 
 
+def test_workers_are_forked_with_the_graph_index_built(tmp_path):
+    """gunicorn's ``when_ready`` (in the master, before the first fork) builds what apps
+    registered, the graph's index among them, and closes the master's connections."""
+    env = dict(os.environ, OSR_DEBUG="1", OSR_DATA_DIR=str(tmp_path))
+    env.pop("DATABASE_URL", None)
+    migrate = subprocess.run(
+        [sys.executable, "-m", "osr.cli", "migrate", "-v0"], env=env, capture_output=True, text=True
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    master = (
+        "import osr.wsgi\n"
+        "from django.db import connection\n"
+        "from osr.catalogue.models import DeliveryGroup, Service\n"
+        "from osr.core.serving import when_ready\n"
+        "from osr.graph import kept_index\n"
+        "group = DeliveryGroup.objects.create(name='Farming', slug='farming')\n"
+        "Service.objects.create(name='Portal', slug='portal', delivery_group=group)\n"
+        "when_ready(None)\n"
+        "print(kept_index._kept.slugs, connection.connection is None)\n"
+    )
+    forked = subprocess.run(
+        [sys.executable, "-c", master], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert forked.returncode == 0, forked.stderr
+    assert forked.stdout.strip() == "['portal'] True"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

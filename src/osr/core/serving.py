@@ -33,9 +33,13 @@ def child_exit(_server, worker) -> None:
 
 
 def when_ready(_server) -> None:
-    """OSR is loaded, and the workers are about to be forked from it: what it has built so
-    far lives as long as they do, so the collector need not walk it again in each of them
+    """OSR is loaded, and the workers are about to be forked from it. What apps build
+    before the fork (``core.warmup``) every worker starts with; and what is built so far
+    lives as long as they do, so the collector need not walk it again in each of them
     (and, untouched, its memory stays shared)."""
+    from osr.core.warmup import warm
+
+    warm()
     gc.freeze()
 
 

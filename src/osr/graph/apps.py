@@ -14,6 +14,12 @@ class GraphConfig(AppConfig):
         from .panels import service_panel
 
         signals.connect()
+        # A served OSR's workers start with the graph's index, built before they fork.
+        from osr.core.warmup import register_warmup
+
+        from .kept_index import current_index
+
+        register_warmup(current_index)
         # The early warning register, import and export are reached from the map's page,
         # so the navigation keeps to one row on a laptop.
         register_nav(

@@ -14,7 +14,9 @@ changed the graph since the kept index was built:
 The limit is a size rather than a time so that the same graph is always rebuilt
 the same way, however busy the machine.
 
-A process with no index yet builds one in the request that first needs it.
+``osr serve`` builds the index before forking its workers (``core.warmup``), so
+each worker, recycled ones included, starts with one; any other process with no
+index yet builds one in the request that first needs it.
 """
 
 from __future__ import annotations
