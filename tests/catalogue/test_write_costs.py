@@ -3,17 +3,20 @@ re-evaluation of readiness to the task worker."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from osr.catalogue.forms import ComponentForm
 from osr.core.models import ApiToken
 from osr.readiness.models import ReadinessResult
 from osr.readiness.results import ensure_current
 
-from ..factories import ComponentFactory, ServiceFactory
+from ..factories import ComponentFactory, PersonFactory, ServiceFactory, TeamFactory
 from ..readiness.factories import EvidenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +79,61 @@ def test_writes_take_the_same_queries_at_two_sizes_and_queue_readiness(api, user
         assert [q for q in queries if "django_tasks_database_dbtaskresult" in q], name
     assert ReadinessResult.objects.filter(service=large[0], stale=True).exists()
     assert DBTaskResult.objects.filter(task_path="osr.readiness.tasks.refresh_results").count() == 8
+
+
+# Django's question whether a referenced row exists: SELECT 1 AS "a" FROM <table> WHERE id = …
+_EXISTS = re.compile(
+    r'AS "a" FROM "catalogue_(deliverygroup|team|person|service)" WHERE "\w+"\."id" ='
+)
+
+
+def test_a_write_asks_once_whether_each_reference_exists(api, users):
+    """The form finds each reference among its choices; the model does not ask again."""
+    client = api("osr_manager")
+    service, other = _estate(users, 0)
+    service.service_owner = PersonFactory()
+    service.product_manager = PersonFactory()
+    service.save()
+    sql = _writes(client, service, other)
+    for name in ("patch", "add dependency"):
+        assert [q for q in sql[name] if _EXISTS.search(q)] == [], name
+
+
+# A drop-down's look-up of its choice: SELECT … FROM <table> WHERE <table>.<key> = …
+_CHOICE = re.compile(r'FROM "catalogue_(deliverygroup|team|person)" WHERE "\w+"\."(id|slug)" =')
+
+
+def test_an_edit_that_keeps_the_references_does_not_look_them_up_again(api, users):
+    """They came with the service: the edit asks for none of them again."""
+    client = api("osr_manager")
+    service, other = _estate(users, 0)
+    service.delivery_team = TeamFactory(delivery_group=users.own)
+    service.service_owner = PersonFactory()
+    service.save()
+    sql = _writes(client, service, other)
+    assert [q for q in sql["patch"] if _CHOICE.search(q)] == []
+
+
+def test_an_edit_that_changes_a_reference_still_finds_and_checks_it(api, users):
+    client = api("osr_manager")
+    service = ServiceFactory(delivery_group=users.own, service_owner=PersonFactory())
+    path = f"/api/v1/services/{service.slug}"
+    owner = PersonFactory()
+    answer = client.patch(path, {"service_owner": owner.pk}, if_match=client.current_etag(path))
+    assert answer.status_code == 200, answer.content
+    service.refresh_from_db()
+    assert service.service_owner == owner
+    refused = client.patch(path, {"service_owner": 10**9}, if_match=client.current_etag(path))
+    assert refused.status_code == 422
+    assert "service_owner" in refused.json()["errors"]
+
+
+def test_the_constraints_on_references_are_still_checked_by_the_form(page, users):
+    """A component's name is unique within its service: the form says so, before saving."""
+    service = ServiceFactory(delivery_group=users.own)
+    ComponentFactory(service=service, name="Database")
+    form = ComponentForm(
+        data={"service": service.slug, "name": "Database", "kind": "database", "hosting": "aws"}
+    )
+    assert not form.is_valid()
+    assert "already exists" in str(form.errors), form.errors

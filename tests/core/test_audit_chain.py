@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from unittest import mock
 
 import pytest
 from auditlog.models import LogEntry
@@ -13,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import ProtectedError
+from django.db.models.sql.query import Query
 from django.test.utils import CaptureQueriesContext
 
 from osr.catalogue.models import Person, Service
@@ -92,6 +94,19 @@ def test_sealing_costs_three_queries_per_entry(users):
         PersonFactory()
     chain = [q["sql"] for q in captured.captured_queries if "core_audit" in q["sql"]]
     assert len(chain) == 3, chain
+
+
+def test_sealing_writes_its_sql_once_a_process(users):
+    """Every audited write seals: its three statements are not written again each time."""
+    with acting_as(users.admin):
+        PersonFactory()  # the first seal of the process may write them
+        real = Query.get_compiler
+        with mock.patch.object(Query, "get_compiler", autospec=True, side_effect=real) as written:
+            PersonFactory()
+    assert written.call_count > 0  # the person's and its entry's own statements
+    sealing = [c for c in written.call_args_list if c.args[0].model in (AuditSeal, AuditChainHead)]
+    assert sealing == []
+    assert verify()[0]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from osr.core.api_contract import WEB_ADDRESS, described
-from osr.core.forms import DayMonthYearField
+from osr.core.forms import DayMonthYearField, ReferencesCheckedOnce
 
 from . import models
 from .choices import Phase
@@ -85,7 +85,7 @@ def _group_lookup(model) -> str:
     return "pk" if model is models.DeliveryGroup else "delivery_group"
 
 
-class CatalogueForm(forms.ModelForm):
+class CatalogueForm(ReferencesCheckedOnce):
     """A model form whose required-field message names the field.
 
     Given the ``user`` filling it in (the pages give it; the API, which shows no
@@ -115,6 +115,8 @@ class CatalogueForm(forms.ModelForm):
         if user is not None:
             for name, perm in self.chosen_by_rule.items():
                 self.offer_only(name, groups_permitting(user, perm))
+        # Every drop-down here offers the object's current choice (narrowed ones keep it).
+        self.know_current_choices()
 
     def offer_only(self, name: str, group_ids: list[int] | None) -> None:
         """Narrow a drop-down to the options in these groups.

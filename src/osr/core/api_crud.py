@@ -24,7 +24,7 @@ from .resources import (
     output_of,
     query_parameters,
 )
-from .shortcuts import get_or_404, require
+from .shortcuts import one_or_404, require
 
 ALREADY_EXISTS = "Already exists"
 
@@ -63,11 +63,7 @@ def refuse_unreadable_yes_or_no(resource: Resource, query) -> None:
 
 def get_object(resource: Resource, key: str | int, *, lock: bool = False) -> Model:
     """The object with this key; ``lock`` holds its row until the transaction ends."""
-    queryset = resource.queryset()
-    if lock:
-        # Only the object's own row: PostgreSQL cannot lock the nullable side of a join.
-        queryset = queryset.select_for_update(of=("self",))
-    return get_or_404(queryset, **{resource.lookup: key})
+    return one_or_404(resource.finder(lock=lock), key)
 
 
 def crud_router(resource: Resource) -> Router:
@@ -121,7 +117,7 @@ def crud_router(resource: Resource) -> Router:
     )
     def read_object(request, response: HttpResponse, key: key_type):  # type: ignore[valid-type]
         require(request, resource.perm("view"))
-        obj = get_or_404(resource.objects_to_read(), **{resource.lookup: key})
+        obj = one_or_404(resource.finder(read=True), key)
         return tagged(response, obj)
 
     @router.patch(

@@ -38,9 +38,8 @@ from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
-from .auditchain import HEAD, locked_head
+from .auditchain import SealRow, append_seals, locked_head
 from .audithash import digest, entry_content, label
-from .models import AuditChainHead, AuditSeal
 
 # How auditlog's diff reads a field's value (``auditlog.diff.get_field_value``).
 PLAIN, KEY, MOMENT, OTHER = "plain", "key", "moment", "other"
@@ -370,7 +369,7 @@ def seal_entries(entries: list[LogEntry], using: str = "default") -> None:
         head = locked_head(using)
         sequence, prev_hash = head.sequence, head.hash
         labels: dict[int, str] = {}
-        rows = []
+        rows: list[SealRow] = []
         for entry in entries:
             sequence += 1
             kind = entry.content_type_id
@@ -380,17 +379,4 @@ def seal_entries(entries: list[LogEntry], using: str = "default") -> None:
             sealed = digest(content, sequence, prev_hash)
             rows.append((entry.pk, sequence, prev_hash, sealed, content["actor"]))
             prev_hash = sealed
-        meta = AuditSeal._meta
-        quote = connections[using].ops.quote_name
-        names = ("log_entry", "sequence", "prev_hash", "hash", "actor_pk")
-        column_of = {field.name: str(field.column) for field in meta.concrete_fields}
-        columns = ", ".join(quote(column_of[name]) for name in names)
-        with connections[using].cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
-                f"({', '.join(['%s'] * len(names))})",
-                rows,
-            )
-        AuditChainHead.objects.using(using).filter(pk=HEAD).update(
-            sequence=sequence, hash=prev_hash
-        )
+        append_seals(using, rows)

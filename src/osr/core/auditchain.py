@@ -24,6 +24,7 @@ from django.db.models.signals import post_save, pre_delete, pre_save
 
 from . import audit_order
 from .audithash import GENESIS, digest, entry_content, label
+from .compiled import OneBy
 from .models import AuditChainHead, AuditSeal
 
 HEAD = 1  # the primary key of the single chain-head row
@@ -52,29 +53,24 @@ def seal_entry(sender, instance, created, raw=False, using="default", **kwargs) 
             _seal(instance, using)
 
 
-def _seal(entry, using: str) -> AuditSeal:
+def _seal(entry, using: str) -> None:
     # On PostgreSQL this transaction holds the chain's writer lock already, taken
     # before its first write (``audit_order``), so locking the head waits for no one.
     head = locked_head(using)
     sequence = head.sequence + 1
     content = entry_content(entry, label(entry.content_type_id))
     sealed = digest(content, sequence, head.hash)
-    seal = AuditSeal.objects.using(using).create(
-        log_entry=entry,
-        sequence=sequence,
-        prev_hash=head.hash,
-        hash=sealed,
-        actor_pk=content["actor"],
-    )
-    AuditChainHead.objects.using(using).filter(pk=HEAD).update(sequence=sequence, hash=sealed)
-    return seal
+    append_seals(using, [(entry.pk, sequence, head.hash, sealed, content["actor"])])
+
+
+# Read first at every audited write: its SQL is written once a process.
+_HEAD = OneBy(lambda: AuditChainHead.objects.select_for_update(), "pk")
 
 
 def locked_head(using: str) -> AuditChainHead:
     """The chain's head, locked until the transaction ends (started where the seals end
     on a new database)."""
-    heads = AuditChainHead.objects.using(using).select_for_update()
-    head = heads.filter(pk=HEAD).first()
+    head = _HEAD.get(HEAD, using)
     if head is None:
         # A new (or flushed) database: start the chain where the seals end, and
         # let a concurrent starter win without failing.
@@ -83,8 +79,48 @@ def locked_head(using: str) -> AuditChainHead:
             pk=HEAD, sequence=last.sequence if last else 0, hash=last.hash if last else GENESIS
         )
         AuditChainHead.objects.using(using).bulk_create([start], ignore_conflicts=True)
-        head = heads.get(pk=HEAD)
+        head = _HEAD.get(HEAD, using)
+        assert head is not None
     return head
+
+
+SealRow = tuple[int, int, str, str, int | None]  # entry, sequence, previous hash, hash, actor
+
+
+def append_seals(using: str, rows: list[SealRow]) -> None:
+    """Store these seals, in chain order, and move the head to the last of them.
+
+    Every audited write runs these two statements, and the ORM would write their
+    SQL again each time: it is written here, once for each kind of database.
+    """
+    insert, move_head = _statements(using)
+    with connections[using].cursor() as cursor:
+        if len(rows) == 1:
+            cursor.execute(insert, rows[0])
+        else:
+            cursor.executemany(insert, rows)
+        _entry, sequence, _previous, sealed, _actor = rows[-1]
+        cursor.execute(move_head, [sequence, sealed, HEAD])
+
+
+_written: dict[str, tuple[str, str]] = {}
+
+
+def _statements(using: str) -> tuple[str, str]:
+    if using not in _written:
+        quote = connections[using].ops.quote_name
+        seals, heads = AuditSeal._meta, AuditChainHead._meta
+        names = ("log_entry", "sequence", "prev_hash", "hash", "actor_pk")
+        seal_columns = {field.name: str(field.column) for field in seals.concrete_fields}
+        columns = ", ".join(quote(seal_columns[name]) for name in names)
+        column = {field.name: quote(str(field.column)) for field in heads.concrete_fields}
+        _written[using] = (
+            f"INSERT INTO {quote(seals.db_table)} ({columns}) VALUES "
+            f"({', '.join(['%s'] * len(names))})",
+            f"UPDATE {quote(heads.db_table)} SET {column['sequence']} = %s, {column['hash']} = %s "
+            f"WHERE {column['id']} = %s",
+        )
+    return _written[using]
 
 
 def seal_existing(apps=None, schema_editor=None) -> int:

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.db.models import Model
 
 PARTS = ("day", "month", "year")
 _TYPED = re.compile(r"(?P<year>[^-]*)-(?P<month>[^-]*)-(?P<day>[^-]*)")
@@ -75,3 +76,73 @@ class DayMonthYearField(forms.DateField):
             )
         if not typed["year"].isdigit() or len(typed["year"]) != 4:
             raise forms.ValidationError("The year must include 4 numbers", code="invalid_year")
+
+
+class ReferencesCheckedOnce(forms.ModelForm):
+    """A model form that does not ask the database twice whether a reference exists.
+
+    A reference the form's own drop-down found exists: the model's check of its
+    fields would ask the database again, a query each (four for a service). Its
+    constraints and unique checks still see every field.
+    """
+
+    def _post_clean(self):
+        found = self._references_found()
+        instance = self.instance
+        if not found:
+            return super()._post_clean()
+
+        def clean_fields(exclude=None):
+            type(instance).clean_fields(instance, exclude={*(exclude or ()), *found})
+
+        instance.clean_fields = clean_fields  # for this check only
+        try:
+            super()._post_clean()
+        finally:
+            del instance.clean_fields
+
+    def know_current_choices(self) -> None:
+        """Let each drop-down take the object's current choice, loaded with the object,
+        without asking the database for it again (an edit that keeps a service's four
+        references would ask four times).
+
+        Only for a form whose drop-downs always offer the object's current choice.
+        """
+        if not (self.is_bound and self.instance.pk):
+            return
+        for field in self.instance._meta.concrete_fields:
+            choices = self.fields.get(field.name)
+            if (
+                not (field.many_to_one or field.one_to_one)
+                or not isinstance(choices, forms.ModelChoiceField)
+                or isinstance(choices, forms.ModelMultipleChoiceField)
+                or not field.is_cached(self.instance)
+            ):
+                continue
+            current = field.get_cached_value(self.instance)
+            if current is not None:
+                key = str(getattr(current, choices.to_field_name or "pk"))
+                # This form's copy of the field only.
+                choices.to_python = _taking(choices, current, key)  # type: ignore[method-assign]
+
+    def _references_found(self) -> set[str]:
+        """The model's references whose object the form found among its choices."""
+        return {
+            field.name
+            for field in self.instance._meta.concrete_fields
+            if (field.many_to_one or field.one_to_one)
+            and not field.remote_field.limit_choices_to
+            and isinstance(self.fields.get(field.name), forms.ModelChoiceField)
+            and isinstance(self.cleaned_data.get(field.name), Model)
+        }
+
+
+def _taking(choices: forms.ModelChoiceField, current: Model, key: str):
+    """``choices.to_python``, answering ``current`` for its key without a query."""
+
+    def to_python(value):
+        if isinstance(value, str | int) and str(value) == key:
+            return current
+        return type(choices).to_python(choices, value)
+
+    return to_python

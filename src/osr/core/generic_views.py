@@ -20,7 +20,7 @@ from django.views import View
 from .concurrency import edit_conflict, version_token
 from .refusals import Forbidden, Refusal, show_on
 from .resources import Resource, form_data_of
-from .shortcuts import crumbs, get_or_404, require
+from .shortcuts import crumbs, one_or_404, require
 
 
 def page_number(request: HttpRequest) -> int:
@@ -41,10 +41,7 @@ class ResourceView(View):
         return self.resource.url(kind, obj)
 
     def get_object(self, key, lock: bool = False):
-        queryset = self.resource.queryset()
-        if lock:
-            queryset = queryset.select_for_update(of=("self",))
-        return get_or_404(queryset, **{self.resource.lookup: key})
+        return one_or_404(self.resource.finder(lock=lock), key)
 
     def require(self, action: str, obj=None) -> None:
         require(self.request, self.resource.perm(action), obj)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Annotated, Any, Literal
 
 from django import forms
@@ -19,6 +19,7 @@ from django.urls import reverse
 from pydantic import ConfigDict, Field, StrictBool, create_model
 
 from . import api_contract
+from .compiled import OneBy
 
 
 @dataclass(eq=False)  # each declaration is itself: compared, and hashed, by identity
@@ -55,6 +56,8 @@ class Resource:
     # and delete(obj, by=user).
     save: Callable[..., Model] | None = None
     delete: Callable[..., None] | None = None
+    # The look-ups of one object by its key, as read and as written (locked).
+    _finders: dict[tuple[bool, bool], OneBy] = field(default_factory=dict, init=False, repr=False)
 
     def url(self, kind: str, obj=None) -> str:
         """The address of one of its pages: "list", "detail", "add", "edit" or "delete"."""
@@ -98,6 +101,15 @@ class Resource:
         """The objects as the API lists and reads them."""
         return (self.read_queryset or self.queryset)()
 
+    def finder(self, *, read: bool = False, lock: bool = False) -> OneBy:
+        """The look-up of one object by its key: as the API reads it (``read``), or as
+        the pages and writes load it, its row held until the transaction ends (``lock``)."""
+        found = self._finders.get((read, lock))
+        if found is None:
+            found = OneBy(partial(_one, self, read, lock), self.lookup)
+            self._finders[(read, lock)] = found
+        return found
+
     def perm(self, action: str) -> str:
         return f"{self.app_label}.{action}_{self.model_name}"
 
@@ -117,6 +129,12 @@ class Resource:
             return form_field.queryset.filter(**{key: value}).first()  # type: ignore[union-attr]
         except (ValueError, TypeError):
             return None
+
+
+def _one(resource: Resource, read: bool, lock: bool) -> QuerySet:
+    queryset = resource.objects_to_read() if read else resource.queryset()
+    # Only the object's own row: PostgreSQL cannot lock the nullable side of a join.
+    return queryset.select_for_update(of=("self",)) if lock else queryset
 
 
 def reference_key(form_field: forms.ModelChoiceField) -> str:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
+from .compiled import OneBy
 from .refusals import Forbidden, NotFound
 
 M = TypeVar("M", bound=Model)
@@ -34,6 +35,18 @@ def get_or_404(source: type[M] | QuerySet[M], **lookup) -> M:
         name = queryset.model._meta.verbose_name
         asked = " ".join(str(value) for value in lookup.values())
         raise NotFound(f"No {name} {asked}".strip()) from error
+
+
+def one_or_404(finder: OneBy[M], value: Any) -> M:
+    """The one object a compiled look-up finds for ``value``, or the refusal ``get_or_404``
+    gives."""
+    try:
+        found = finder.get(value)
+    except (ValueError, TypeError):
+        found = None
+    if found is None:
+        raise NotFound(f"No {finder.model._meta.verbose_name} {value}".strip())
+    return found
 
 
 Crumb = tuple[str, str] | dict[str, str]

@@ -8,7 +8,8 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Schema
 
 from osr.catalogue.models import Service
-from osr.core.shortcuts import get_or_404
+from osr.core.compiled import OneBy
+from osr.core.shortcuts import one_or_404
 
 from .impact import Impact
 from .reports import impact_csv, impact_dict
@@ -67,10 +68,13 @@ class ImpactOut(Schema):
     )
 
 
+_SUBJECT = OneBy(lambda: Service.objects.only("slug", "name", "phase"), "slug")
+
+
 def subject_or_404(slug: str) -> Service:
     """The service an impact or incident answer is about, or Http404: only what the answer
     shows of it (slug, name, phase) is read, not the whole row with its group and team."""
-    return get_or_404(Service.objects.only("slug", "name", "phase"), slug=slug)
+    return one_or_404(_SUBJECT, slug)
 
 
 def impact_answer(request: HttpRequest, impact: Impact) -> dict[str, Any]:

@@ -264,6 +264,13 @@ def _belonging_now(
     return current
 
 
+# What is read of each entry: not the whole object each one keeps (``serialized_data``).
+_ENTRY_READ = (
+    "content_type_id", "object_pk", "object_repr", "action", "changes", "changes_text",
+    "timestamp", "actor_id",
+)  # fmt: skip
+
+
 def recent_changes(service_ids: Iterable[int], *, since: dt.datetime) -> dict[int, list[Change]]:
     """Phase moves and changes to the dependencies and components of these services."""
     wanted = set(service_ids)
@@ -293,13 +300,17 @@ def recent_changes(service_ids: Iterable[int], *, since: dt.datetime) -> dict[in
     components = Component.objects.filter(service_id__in=wanted).order_by()
     # The entries of what still belongs to these services, and the removals that name
     # them (a removed row is known only by the values its entry kept).
-    entries = LogEntry.objects.filter(timestamp__gte=since, action__in=list(_VERBS)).filter(
-        Q(content_type=dependency_type, object_id__in=dependencies.values("pk"))
-        | Q(content_type=component_type, object_id__in=components.values("pk"))
-        | Q(
-            _removals_naming(wanted),
-            content_type__in=[dependency_type, component_type],
-            action=LogEntry.Action.DELETE,
+    entries = (
+        LogEntry.objects.only(*_ENTRY_READ)
+        .filter(timestamp__gte=since, action__in=list(_VERBS))
+        .filter(
+            Q(content_type=dependency_type, object_id__in=dependencies.values("pk"))
+            | Q(content_type=component_type, object_id__in=components.values("pk"))
+            | Q(
+                _removals_naming(wanted),
+                content_type__in=[dependency_type, component_type],
+                action=LogEntry.Action.DELETE,
+            )
         )
     )
     real = [entry for entry in entries if _is_real(entry)]

@@ -16,10 +16,11 @@ from osr.catalogue.models import Service
 from osr.core.answers import With
 from osr.core.api_contract import UNKNOWN_FIELD, WEB_ADDRESS, Input, refers_to
 from osr.core.api_crud import ErrorOut
+from osr.core.compiled import OneBy
 from osr.core.paging import Shown, paginated
 from osr.core.refusals import Invalid, invalid
 from osr.core.resources import DatabaseId
-from osr.core.shortcuts import get_or_404, require
+from osr.core.shortcuts import get_or_404, one_or_404, require
 
 from . import services
 from .engine import Evaluation
@@ -193,8 +194,15 @@ _EVIDENCE_BODY = {
 }
 
 
+_SERVICE = OneBy(lambda: Service.objects.select_related("delivery_group"), "slug")
+# The stored result comes with the service: one query for both.
+_SERVICE_WITH_RESULT = OneBy(
+    lambda: Service.objects.select_related("delivery_group", "readiness_result"), "slug"
+)
+
+
 def _service(slug: str) -> Service:
-    return get_or_404(Service.objects.select_related("delivery_group"), slug=slug)
+    return one_or_404(_SERVICE, slug)
 
 
 def _evidence(pk: int) -> Evidence:
@@ -219,10 +227,7 @@ def readiness_shown(service: Service, evaluation: Evaluation) -> With:
     summary="A service's readiness: each requirement, and what stops its next phase",
 )
 def service_readiness(request, slug: str):
-    # The stored result comes with the service: one query for both.
-    service = get_or_404(
-        Service.objects.select_related("delivery_group", "readiness_result"), slug=slug
-    )
+    service = one_or_404(_SERVICE_WITH_RESULT, slug)
     require(request, "readiness.view_readiness", service)
     return readiness_shown(service, current_evaluation(service, today=timezone.localdate()))
 
