@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from osr.catalogue.models import Component, Service, Team
 from osr.core.audit import acting_as
@@ -57,6 +59,31 @@ def test_api_create_update_delete_are_attributed_to_the_user_and_request(api, us
     entry = only_entry(Service, pk, DELETE)
     assert entry.actor == users.osr_manager
     assert entry.cid == deleted["X-Request-ID"]
+
+
+def test_a_new_or_deleted_service_is_audited_by_its_own_fields_only(api, users):
+    """Nothing refers to a new service yet: its entry lists its own fields, and saving it
+    asks nothing about what might refer to it (stored readiness, change model, …)."""
+    own = {field.name for field in Service._meta.concrete_fields}
+    client = api("delivery")
+    body = {"name": "Waste tracking", "slug": "waste-tracking", "delivery_group": "farming"}
+    with CaptureQueriesContext(connection) as queries:
+        created = client.post("/api/v1/services", body)
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    entry = only_entry(Service, pk, CREATE)
+    assert entry.changes_dict["name"] == ["None", "Waste tracking"]
+    assert set(entry.changes_dict) <= own, set(entry.changes_dict) - own
+    referring = ("readiness_readinessresult", "devtools_changemodel", "guides_operationsprofile")
+    asked = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and any(
+        f'FROM "{table}"' in q["sql"] for table in referring
+    )]  # fmt: skip
+    assert asked == []
+
+    assert api("osr_manager").delete("/api/v1/services/waste-tracking").status_code == 204
+    entry = only_entry(Service, pk, DELETE)
+    assert entry.changes_dict["slug"] == ["waste-tracking", "None"]
+    assert set(entry.changes_dict) <= own, set(entry.changes_dict) - own
 
 
 def test_a_request_id_given_by_the_caller_is_kept(api, users):

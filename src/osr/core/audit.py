@@ -14,10 +14,25 @@ from contextvars import ContextVar
 from typing import Any
 
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.core.management.base import BaseCommand
 from django.db.models.signals import pre_save
 
 _acting: ContextVar = ContextVar("osr_acting_person", default=None)
+
+
+def register(model, *, exclude_fields=(), **options) -> None:
+    """Put ``model`` in the audit trail (auditlog's ``register``), its reverse relations
+    left out.
+
+    auditlog's diff of a new or deleted object lists every field of its model,
+    reverse relations included: a reverse one-to-one is a query each (four for a new
+    service, which can have none of them yet) and a reverse foreign key reads as a
+    meaningless value ("catalogue.Component.None"). What refers to an object is
+    audited as that other object. Called once every model is loaded (an app's ``ready``).
+    """
+    reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+    auditlog.register(model, exclude_fields=[*exclude_fields, *reverse], **options)
 
 
 @contextlib.contextmanager

@@ -10,8 +10,7 @@ task's) is written into it the same way.
 
 An import writes tens of thousands of entries at once, so the costs auditlog
 pays an object are paid here a model: which fields its diff lists and how each
-is read, and what a new object's reverse relations read (the same for every
-new object of a model). The rows go in with one statement a batch (``insert``,
+is read. The rows go in with one statement a batch (``insert``,
 which the import also writes its new objects with), each value prepared by its
 field as ``bulk_create`` would, without the per-value machinery of the query
 compiler.
@@ -78,21 +77,18 @@ def _entry(instance: Model, action: int, changes, content_type_id: int | None = 
     return LogEntry(*[given[f.attname] if f.attname in given else f.get_default() for f in columns])
 
 
-def created(instance: Model, relations: dict | None = None) -> LogEntry:
+def created(instance: Model, models: dict | None = None) -> LogEntry:
     """The entry auditlog writes when ``instance`` is first saved.
 
-    auditlog's diff of a new object also lists its reverse relations, which read
-    the same for every new object of a model (no related objects yet): given a
-    ``relations`` dict, they are read once a model and kept there, with the
-    fields the diff lists and the model's content type.
+    Given a ``models`` dict, what the entry needs of each model (the fields the
+    diff lists, the content type) is worked out once a model and kept there.
     """
     model = type(instance)
-    if relations is None:
-        relations = {}
-    if model not in relations:
-        content_type_id = ContentType.objects.get_for_model(instance).pk
-        relations[model] = (_tracked(model), _reverse(instance), content_type_id)
-    tracked, reverse, content_type_id = relations[model]
+    if models is None:
+        models = {}
+    if model not in models:
+        models[model] = (_tracked(model), ContentType.objects.get_for_model(instance).pk)
+    tracked, content_type_id = models[model]
     if tracked is None or _json():
         columns = [field.name for field in model._meta.concrete_fields]
         changes = model_instance_diff(
@@ -100,7 +96,7 @@ def created(instance: Model, relations: dict | None = None) -> LogEntry:
         )
     else:
         changes = _fresh(instance, tracked)
-    return _entry(instance, LogEntry.Action.CREATE, (changes or {}) | reverse, content_type_id)
+    return _entry(instance, LogEntry.Action.CREATE, changes or {}, content_type_id)
 
 
 def _tracked(model: type[Model]) -> list[tuple] | None:
@@ -160,20 +156,6 @@ def _fresh(instance: Model, tracked: list[tuple]) -> dict:
             # smart_str gives text back as it is.
             changes[field.name] = ("None", value if type(value) is str else smart_str(value))
     return changes
-
-
-def _reverse(instance: Model) -> dict:
-    # A reverse one-to-one is a query each; a new object has none, which is
-    # what the query would find.
-    model = type(instance)
-    for relation in model._meta.related_objects:
-        if relation.one_to_one and not relation.is_cached(instance):
-            relation.set_cached_value(instance, None)
-    names = [field.name for field in model._meta.get_fields() if not field.concrete]
-    if not names:
-        return {}  # auditlog's diff reads no list of fields to check as every field
-    found = model_instance_diff(None, instance, fields_to_check=names, use_json_for_changes=_json())
-    return found or {}
 
 
 def updated(before: Model, instance: Model) -> LogEntry | None:

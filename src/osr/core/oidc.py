@@ -17,7 +17,6 @@ from collections.abc import Iterable
 import httpx
 import jwt
 import requests
-from auditlog.registry import auditlog
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
@@ -40,13 +39,13 @@ from mozilla_django_oidc.views import (
 )
 
 from .accounts import AccountRefused, create_user
-from .audit import acting_as
+from .audit import acting_as, register
 from .models import ExternalIdentity
 from .roles import ROLES, assign_role, roles_of
 
 log = logging.getLogger(__name__)
 
-auditlog.register(ExternalIdentity, exclude_fields=["last_sign_in"])
+register(ExternalIdentity, exclude_fields=["last_sign_in"])
 
 DISCOVERY_CACHE_SECONDS = 3600
 # Roles from lowest to highest: someone in several mapped groups gets the highest.

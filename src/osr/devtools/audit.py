@@ -1,12 +1,12 @@
 """The developer tooling models in the audit trail; what is kept of a secret never is."""
 
-from auditlog.registry import auditlog
+from osr.core.audit import register
 
 from . import models
 
-auditlog.register(
+register(
     models.Integration,
     exclude_fields=["stored_secret", "previous_secret", "created", "updated"],
 )
-auditlog.register(models.ChangeModel, exclude_fields=["created", "updated"])
-auditlog.register(models.ChangeRequest)
+register(models.ChangeModel, exclude_fields=["created", "updated"])
+register(models.ChangeRequest)

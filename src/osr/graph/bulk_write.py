@@ -164,12 +164,12 @@ class Batch:
         if not audit_bulk.enabled():
             return
         entries = []
-        relations: dict = {}  # what a new object's reverse relations read, by model
+        models: dict = {}  # what each model's entries need, worked out once
         for item in staged:
             if item.before is None:
-                entries.append(audit_bulk.created(item.obj, relations))
+                entries.append(audit_bulk.created(item.obj, models))
                 if isinstance(item.obj, Service) and item.obj.pk in self.histories:
-                    entries.append(audit_bulk.created(self.histories[item.obj.pk], relations))
+                    entries.append(audit_bulk.created(self.histories[item.obj.pk], models))
             else:
                 entry = audit_bulk.updated(item.before, item.obj)
                 if entry is not None:

@@ -4,10 +4,10 @@ A version's stored document is left out of its entries: it never changes after
 generation, and the version itself keeps it.
 """
 
-from auditlog.registry import auditlog
+from osr.core.audit import register
 
 from . import models
 
-auditlog.register(models.OperationsProfile, exclude_fields=["updated"])
-auditlog.register(models.GuideVersion, exclude_fields=["data"])
-auditlog.register(models.GuideExport, exclude_fields=["done"])
+register(models.OperationsProfile, exclude_fields=["updated"])
+register(models.GuideVersion, exclude_fields=["data"])
+register(models.GuideExport, exclude_fields=["done"])

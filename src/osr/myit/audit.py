@@ -6,9 +6,9 @@ bookkeeping of MyIT's own state, written in bulk by the sync: the run that
 wrote them is their audit trail.
 """
 
-from auditlog.registry import auditlog
+from osr.core.audit import register
 
 from . import models
 
 # Who asked for which sync is audited; its progress and result are kept on the run itself.
-auditlog.register(models.SyncRun, include_fields=["service", "dry_run", "requested_by"])
+register(models.SyncRun, include_fields=["service", "dry_run", "requested_by"])

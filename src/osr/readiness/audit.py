@@ -1,13 +1,13 @@
 """Every readiness model is in the audit trail."""
 
-from auditlog.registry import auditlog
+from osr.core.audit import register
 
 from . import models
 
-auditlog.register(models.Evidence)
-auditlog.register(models.Waiver)
-auditlog.register(models.RequirementEvent)
-auditlog.register(models.GateDecision)
+register(models.Evidence)
+register(models.Waiver)
+register(models.RequirementEvent)
+register(models.GateDecision)
 # Campaigns and planned dates are decisions people make; snapshots are derived, not audited.
-auditlog.register(models.PhasePlan)
-auditlog.register(models.Campaign)
+register(models.PhasePlan)
+register(models.Campaign)

@@ -1,16 +1,16 @@
 """Every review board model is in the audit trail."""
 
-from auditlog.registry import auditlog
+from osr.core.audit import register
 
 from . import models
 
-auditlog.register(models.ReviewBoard, exclude_fields=["created", "updated"])
-auditlog.register(models.PanelMember)
-auditlog.register(models.BoardChange)
-auditlog.register(models.AgendaItem, exclude_fields=["created", "updated", "pack"])
-auditlog.register(models.Decision)
-auditlog.register(models.Assessment, exclude_fields=["created", "updated"])
-auditlog.register(models.CriterionRating)
-auditlog.register(models.Action, exclude_fields=["created", "updated"])
-auditlog.register(models.Rehearsal, exclude_fields=["created", "updated"])
-auditlog.register(models.Finding)
+register(models.ReviewBoard, exclude_fields=["created", "updated"])
+register(models.PanelMember)
+register(models.BoardChange)
+register(models.AgendaItem, exclude_fields=["created", "updated", "pack"])
+register(models.Decision)
+register(models.Assessment, exclude_fields=["created", "updated"])
+register(models.CriterionRating)
+register(models.Action, exclude_fields=["created", "updated"])
+register(models.Rehearsal, exclude_fields=["created", "updated"])
+register(models.Finding)

@@ -5,11 +5,10 @@ never its secret, nor the hash the secret is checked against. Its last use is le
 out too: it would add an entry for every minute the token is in use.
 """
 
-from auditlog.registry import auditlog
-
+from ..audit import register
 from ..models import ApiToken
 
-auditlog.register(
+register(
     ApiToken,
     include_fields=[
         "user",
