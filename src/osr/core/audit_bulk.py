@@ -10,10 +10,9 @@ task's) is written into it the same way.
 
 An import writes tens of thousands of entries at once, so the costs auditlog
 pays an object are paid here a model: which fields its diff lists and how each
-is read. The rows go in with one statement a batch (``insert``,
-which the import also writes its new objects with), each value prepared by its
-field as ``bulk_create`` would, without the per-value machinery of the query
-compiler.
+is read. The rows go in with one statement a batch (``insert``, which the import
+also writes its new objects with), each value prepared by its field as
+``bulk_create`` would, without the per-value machinery of the query compiler.
 """
 
 from __future__ import annotations

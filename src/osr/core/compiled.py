@@ -2,11 +2,11 @@
 
 Built by the ORM, a look-up writes its SQL again at every call, and for a row of a
 few dozen columns writing it costs more than running it and building the object
-(0.52 of the 0.82 ms a service's look-up took). The look-ups nearly every request makes (its
-API token, the object its address names) always have the same shape: ``OneBy``
-has the ORM write their SQL once a process and database, then runs it with each
-value and builds the objects as the ORM's own iterator does, with the related
-objects of ``select_related``, deferred fields, annotations and prefetches.
+(0.52 of the 0.82 ms a service's look-up took). The look-ups nearly every request
+makes (its API token, the object its address names) always have the same shape:
+``OneBy`` has the ORM write their SQL once a process and database, then runs it
+with each value and builds the objects as the ORM's own iterator does, with the
+related objects of ``select_related``, deferred fields, annotations and prefetches.
 
 The SQL is fixed for the life of the process, as a prepared statement is: a
 migration is followed by a restart (``docs/production.md``).
