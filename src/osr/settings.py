@@ -169,15 +169,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file, not memory, so that concurrent writers meet real locking.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-osr.sqlite3")}
-elif env_bool("OSR_DB_PREPARED", True):
-    # PostgreSQL plans every statement sent to it as text, and planning the same few
-    # statements again was most of a read's database time. With parameters sent
-    # apart from the statement, one a connection has run twice is prepared and its
-    # plan kept. Off (OSR_DB_PREPARED=0) behind a pooler in transaction mode, which
-    # cannot keep a connection's prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=2
-    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, checking a kept connection without a round trip (core/postgresql).
+    DATABASES["default"]["ENGINE"] = "osr.core.postgresql"
+    if env_bool("OSR_DB_PREPARED", True):
+        # PostgreSQL plans every statement sent to it as text, and planning the same few
+        # statements again was most of a read's database time. With parameters sent
+        # apart from the statement, one a connection has run twice is prepared and its
+        # plan kept. Off (OSR_DB_PREPARED=0) behind a pooler in transaction mode, which
+        # cannot keep a connection's prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=2
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

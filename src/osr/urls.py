@@ -24,6 +24,9 @@ def checks_its_own_callers(urls):
 
 urlpatterns = [
     path("metrics", metrics, name="metrics"),
+    # Before the pages: the resolver tries patterns in order, and the pages' own
+    # (included without a prefix) would each be tried and refused for every API call.
+    path("api/v1/", checks_its_own_callers(api.urls)),
     path("", include("osr.core.urls")),
     path("", include("osr.catalogue.urls")),
     path("", include("osr.readiness.urls")),
@@ -32,7 +35,6 @@ urlpatterns = [
     path("", include("osr.myit.urls")),
     path("", include("osr.guides.urls")),
     path("", include("osr.devtools.urls")),
-    path("api/v1/", checks_its_own_callers(api.urls)),
     path("admin/", checks_its_own_callers(admin.site.urls)),
 ]
 

@@ -5,6 +5,7 @@ import copy
 import django_filters as filters
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
+from osr.core.filtersets import FilterSet
 from osr.core.paging import count_with_its_page
 
 from . import models
@@ -56,7 +57,7 @@ PHASE_RANK = Case(
 )
 
 
-class SearchFilterSet(filters.FilterSet):
+class SearchFilterSet(FilterSet):
     """A filter set with free-text search over some fields (``?q=``)."""
 
     search_fields: tuple[str, ...] = ("name",)

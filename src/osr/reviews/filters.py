@@ -6,12 +6,13 @@ import django_filters as filters
 from django.db.models import Case, IntegerField, Value, When
 
 from osr.catalogue.models import DeliveryGroup, Person
+from osr.core.filtersets import FilterSet
 
 from .choices import ActionStatus
 from .models import Action
 
 
-class ActionFilterSet(filters.FilterSet):
+class ActionFilterSet(FilterSet):
     """Open actions by default; by delivery group (slug) and by owner (person id)."""
 
     group = filters.ModelChoiceFilter(
