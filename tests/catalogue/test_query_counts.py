@@ -227,3 +227,30 @@ def test_second_page_costs_the_same_as_the_first(api, users):
     first, _ = queries_for(lambda: client.get("/api/v1/contracts", page_size=10))
     second, _ = queries_for(lambda: client.get("/api/v1/contracts", page=2, page_size=10))
     assert first == second
+
+
+def test_services_are_answered_with_their_people_without_reading_the_people(api, users):
+    owner, manager = PersonFactory(), PersonFactory()
+    group = DeliveryGroupFactory(slug="farming")
+    ServiceFactory(
+        slug="grants",
+        delivery_group=group,
+        delivery_team=TeamFactory(slug="grants-team", delivery_group=group),
+        service_owner=owner,
+        product_manager=manager,
+    )
+    client = api("viewer")
+    for path, rows in (
+        ("/api/v1/services/grants", lambda body: [body]),
+        ("/api/v1/services?q=grants", lambda body: body["results"]),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(path)
+        (row,) = rows(answer.json())
+        assert (row["service_owner"], row["product_manager"], row["data_owner"]) == (
+            owner.pk,
+            manager.pk,
+            None,
+        )
+        assert (row["delivery_group"], row["delivery_team"]) == ("farming", "grants-team")
+        assert not [q for q in queries if "catalogue_person" in q["sql"]], path

@@ -38,16 +38,12 @@ def _services():
 
 
 def _services_as_read():
-    """Services as the API answers them: every field of their own, but of each related
-    object only what names it (a slug or an id), as that is all an answer shows."""
+    """Services as the API answers them: every field of their own, and of each related
+    object only what names it, as that is all an answer shows: the slugs of its group
+    and team; the people are named by their ids, which the service's own row holds."""
     own = [f.name for f in models.Service._meta.concrete_fields]
-    return _services().only(
-        *own,
-        "delivery_group__slug",
-        "delivery_team__slug",
-        "service_owner__id",
-        "product_manager__id",
-        "data_owner__id",
+    return models.Service.objects.select_related("delivery_group", "delivery_team").only(
+        *own, "delivery_group__slug", "delivery_team__slug"
     )
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from typing import Annotated, Any, Literal
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
+from django.db.models.options import Options
 from django.urls import reverse
 from pydantic import ConfigDict, Field, StrictBool, create_model
 
@@ -149,12 +151,36 @@ def form_data_of(form_class: type[forms.ModelForm], obj) -> dict[str, Any]:
             # An unsaved object has no many-to-many relations to read yet.
             data[name] = [item.pk for item in getattr(obj, name).all()] if obj.pk else []
             continue
-        value = getattr(obj, name, None)
         if isinstance(form_field, forms.ModelChoiceField):
-            data[name] = getattr(value, reference_key(form_field)) if value is not None else None
+            key = reference_key(form_field)
+            column = _column_of_key(obj._meta, name, key)
+            if column is not None:
+                data[name] = getattr(obj, column)
+            else:
+                value = getattr(obj, name, None)
+                data[name] = getattr(value, key) if value is not None else None
         else:
-            data[name] = value
+            data[name] = getattr(obj, name, None)
     return data
+
+
+@cache
+def _column_of_key(options: Options, name: str, key: str) -> str | None:
+    """The object's own column holding the key a reference is posted by, if it holds it.
+
+    A reference by id is the foreign key's own column: read there, the referred object
+    need not be loaded (nor joined, for a list) to show it.
+    """
+    try:
+        model_field = options.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not (model_field.many_to_one or model_field.one_to_one) or not model_field.concrete:
+        return None
+    target = model_field.target_field  # type: ignore[union-attr,attr-defined]
+    if (key == "pk" and target.primary_key) or target.name == key:
+        return model_field.attname  # type: ignore[union-attr]
+    return None
 
 
 def output_of(resource: Resource, obj) -> dict[str, Any]:
