@@ -37,11 +37,15 @@ def _services():
     )
 
 
+# What an answer does not show of a service (its row's times), and so need not read.
+_NOT_ANSWERED = frozenset({"created", "updated"})
+
+
 def _services_as_read():
-    """Services as the API answers them: every field of their own, and of each related
-    object only what names it, as that is all an answer shows: the slugs of its group
-    and team; the people are named by their ids, which the service's own row holds."""
-    own = [f.name for f in models.Service._meta.concrete_fields]
+    """Services as the API answers them: the fields of their own an answer shows, and of
+    each related object only what names it: the slugs of its group and team; the people
+    are named by their ids, which the service's own row holds."""
+    own = [f.name for f in models.Service._meta.concrete_fields if f.name not in _NOT_ANSWERED]
     return models.Service.objects.select_related("delivery_group", "delivery_team").only(
         *own, "delivery_group__slug", "delivery_team__slug"
     )
