@@ -1,4 +1,5 @@
-"""One object by a unique field, its SQL written once a process: the objects the ORM builds."""
+"""One object by a unique field, or a page's objects by their keys, its SQL written once a
+process: the objects the ORM builds."""
 
 import datetime as dt
 from unittest import mock
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from osr.catalogue.demo import load_demo
 from osr.catalogue.models import Service
 from osr.catalogue.resources import ALL
-from osr.core.compiled import OneBy
+from osr.core.compiled import ByKeys, OneBy
 from osr.core.refusals import NotFound
 from osr.core.shortcuts import one_or_404
 from osr.readiness.models import ReadinessResult
@@ -152,3 +153,44 @@ def test_a_locking_look_up_is_refused_outside_a_transaction():
         assert finder.get(service.slug) == service
     with pytest.raises(TransactionManagementError):
         finder.get(service.slug)
+
+
+def test_every_resource_s_page_is_read_by_its_keys_as_the_orm_reads_it(estate):
+    """In the order of the keys given, with what the API's list reads of each object."""
+    for resource in ALL:
+        keys = list(resource.objects_to_read().order_by("-pk").values_list("pk", flat=True)[:7])
+        expected = {obj.pk: obj for obj in resource.objects_to_read().filter(pk__in=keys)}
+        found = resource.rows_by_key.get(keys)
+        assert [obj.pk for obj in found] == keys, resource.path
+        for obj in found:
+            assert loaded(obj) == loaded(expected[obj.pk]), f"{resource.path} {obj.pk}"
+
+
+def test_keys_are_read_once_each_in_one_query_and_unknown_ones_left_out():
+    services = ServiceFactory.create_batch(4)
+    by_keys = ByKeys(lambda: Service.objects.select_related("delivery_group"))
+    keys = [services[2].pk, 10**12, services[0].pk, services[2].pk]
+    with CaptureQueriesContext(connection) as queries:
+        found = by_keys.get(keys)
+        assert by_keys.get([]) == []
+    assert [s.slug for s in found] == [services[2].slug, services[0].slug]
+    assert len(queries) == 1
+    assert [s.delivery_group.name for s in found] == [
+        services[2].delivery_group.name,
+        services[0].delivery_group.name,
+    ]
+
+
+def test_the_sql_of_any_number_of_keys_is_written_once():
+    services = ServiceFactory.create_batch(3)
+    by_keys = ByKeys(lambda: Service.objects.all())
+    by_keys.get([services[0].pk, services[1].pk])
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True) as writes:
+        pairs = [by_keys.get([a.pk, b.pk]) for a, b in zip(services, services[1:], strict=False)]
+        three = by_keys.get([s.pk for s in reversed(services)])
+    assert writes.call_count == 0
+    assert [[s.pk for s in pair] for pair in pairs] == [
+        [services[0].pk, services[1].pk],
+        [services[1].pk, services[2].pk],
+    ]
+    assert [s.pk for s in three] == [s.pk for s in reversed(services)]

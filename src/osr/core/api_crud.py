@@ -93,7 +93,11 @@ def crud_router(resource: Resource) -> Router:
         filters = resource.filterset(data=request.GET, queryset=resource.objects_to_read())
         if not filters.is_valid():
             raise invalid(filters.form)
-        return Shown(filters.qs, lambda rows: [output_of(resource, obj) for obj in rows])
+        return Shown(
+            filters.qs,
+            lambda rows: [output_of(resource, obj) for obj in rows],
+            by_keys=resource.rows_by_key.get,
+        )
 
     @router.post(
         "",

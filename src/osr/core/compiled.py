@@ -1,4 +1,5 @@
-"""One object by the value of one unique field, its SQL written once a process.
+"""One object by the value of one unique field, or many by their keys, its SQL
+written once a process.
 
 Built by the ORM, a look-up writes its SQL again at every call, and for a row of a
 few dozen columns writing it costs more than running it and building the object
@@ -7,6 +8,7 @@ makes (its API token, the object its address names) always have the same shape:
 ``OneBy`` has the ORM write their SQL once a process and database, then runs it
 with each value and builds the objects as the ORM's own iterator does, with the
 related objects of ``select_related``, deferred fields, annotations and prefetches.
+``ByKeys`` does the same for the rows of a list's page, once their keys are found.
 
 The SQL is fixed for the life of the process, as a prepared statement is: a
 migration is followed by a restart (``docs/production.md``).
@@ -14,7 +16,8 @@ migration is followed by a restart (``docs/production.md``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -29,6 +32,8 @@ M = TypeVar("M", bound=Model)
 # Stand-ins for the value while the SQL is written, found again among its parameters.
 _TEXT_PROBE = "\x1fosr-compiled-look-up\x1f"
 _NUMBER_PROBE = -7_361_004_291_553
+# A placeholder of the SQL the ORM writes, or a percent sign it has escaped.
+_PLACEHOLDER = re.compile("%%|%s")
 
 
 class OneBy(Generic[M]):
@@ -58,28 +63,46 @@ class OneBy(Generic[M]):
         return compiled.get(value)  # type: ignore[return-value]
 
 
-class _Compiled:
-    """The SQL of one ``OneBy`` on one database, and how to build objects from its row."""
+class ByKeys(Generic[M]):
+    """``queryset().filter(pk__in=keys)``, in the order of ``keys``, written once.
 
-    def __init__(self, queryset: QuerySet, name: str, alias: str) -> None:
+    The rows of a list's page, whose keys a query of the list's own filters and order
+    has found: their SQL is the same for every list of the model but for the number
+    of keys, so it is written once a process and database, and its list of keys
+    spelled out for each number.
+    """
+
+    def __init__(self, queryset: Callable[[], QuerySet[M]]) -> None:
+        self.queryset = queryset
+        self._compiled: dict[str, _CompiledKeys] = {}
+
+    def get(self, keys: Sequence[Any], using: str = DEFAULT_DB_ALIAS) -> list[M]:
+        """The objects with these keys, in their order; a key of none is left out."""
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = _CompiledKeys(self.queryset(), using)
+        return compiled.get(keys)  # type: ignore[return-value]
+
+
+class _Builder:
+    """How a compiled query's rows become objects, as the ORM's own iterator builds them."""
+
+    def __init__(self, queryset: QuerySet, alias: str, name: str) -> None:
         model = queryset.model
-        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-        if not (field.unique or field.primary_key):
-            raise ValueError(f"{model.__name__}.{name} is not unique: a look-up may find many")
+        self.field = model._meta.pk if name == "pk" else model._meta.get_field(name)
         if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:  # type: ignore[attr-defined]
             raise ValueError("only a queryset of model objects can be compiled")
-        self.alias, self.field = alias, field
-        connection = connections[alias]
-        numbered = field.get_internal_type().endswith(("IntegerField", "AutoField"))
-        probe = _NUMBER_PROBE if numbered else _TEXT_PROBE
-        compiler = queryset.filter(**{name: probe}).order_by().query.get_compiler(alias)
-        self.sql, params = compiler.as_sql()
-        self.params = list(params)
-        probed = self._db_value(probe, connection)
-        if self.params.count(probed) != 1:
-            raise ValueError(f"the look-up's value is not one parameter of {self.sql!r}")
-        self.position = self.params.index(probed)
+        self.alias = alias
         self.locks = bool(queryset.query.select_for_update)
+        self.prefetches = list(queryset._prefetch_related_lookups)  # type: ignore[attr-defined]
+
+    def _db_value(self, value: Any, connection) -> Any:
+        # As the ORM's exact and ``in`` look-ups prepare their right-hand side.
+        prepared = self.field.get_prep_value(value)
+        return self.field.get_db_prep_value(prepared, connection, prepared=True)
+
+    def _learn(self, compiler) -> None:
+        """What the SQL the compiler has just written selects, and where."""
         self.converters = converters_of(compiler)
         select, klass_info = compiler.select, compiler.klass_info
         assert klass_info is not None
@@ -88,35 +111,99 @@ class _Compiled:
         self.start, self.end = selected[0], selected[-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         # A populator keeps no state between rows: one set serves every call.
-        self.populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
+        self.populators = get_related_populators(klass_info, select, self.alias)  # type: ignore[call-arg]
         self.annotations = list(compiler.annotation_col_map.items())
-        self.prefetches = list(queryset._prefetch_related_lookups)  # type: ignore[attr-defined]
 
-    def _db_value(self, value: Any, connection) -> Any:
-        # As the ORM's exact look-up prepares its right-hand side.
-        prepared = self.field.get_prep_value(value)
-        return self.field.get_db_prep_value(prepared, connection, prepared=True)
-
-    def get(self, value: Any) -> Model | None:
+    def _rows(self, sql: str, params: list) -> list[Model]:
         connection = connections[self.alias]
         if self.locks and connection.features.has_select_for_update and connection.get_autocommit():
             raise TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction."
             )
-        params = list(self.params)
-        params[self.position] = self._db_value(value, connection)
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            row: Any = cursor.fetchone()
-        if row is None:
-            return None
-        if self.converters:
-            row = converted(row, self.converters, connection)
-        obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
-        for populator in self.populators:
-            populator.populate(row, obj)
-        for attribute, position in self.annotations:
-            setattr(obj, attribute, row[position])
-        if self.prefetches:
-            prefetch_related_objects([obj], *self.prefetches)
-        return obj
+            cursor.execute(sql, params)
+            rows: list[Any] = cursor.fetchall()
+        objects = []
+        for row in rows:
+            if self.converters:
+                row = converted(row, self.converters, connection)
+            obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for attribute, position in self.annotations:
+                setattr(obj, attribute, row[position])
+            objects.append(obj)
+        if self.prefetches and objects:
+            prefetch_related_objects(objects, *self.prefetches)
+        return objects
+
+
+class _Compiled(_Builder):
+    """The SQL of one ``OneBy`` on one database."""
+
+    def __init__(self, queryset: QuerySet, name: str, alias: str) -> None:
+        super().__init__(queryset, alias, name)
+        if not (self.field.unique or self.field.primary_key):
+            model = queryset.model.__name__
+            raise ValueError(f"{model}.{name} is not unique: a look-up may find many")
+        numbered = self.field.get_internal_type().endswith(("IntegerField", "AutoField"))
+        probe = _NUMBER_PROBE if numbered else _TEXT_PROBE
+        compiler = queryset.filter(**{name: probe}).order_by().query.get_compiler(alias)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        probed = self._db_value(probe, connections[alias])
+        if self.params.count(probed) != 1:
+            raise ValueError(f"the look-up's value is not one parameter of {self.sql!r}")
+        self.position = self.params.index(probed)
+        self._learn(compiler)
+
+    def get(self, value: Any) -> Model | None:
+        params = list(self.params)
+        params[self.position] = self._db_value(value, connections[self.alias])
+        found = self._rows(self.sql, params)
+        return found[0] if found else None
+
+
+class _CompiledKeys(_Builder):
+    """The SQL of one ``ByKeys`` on one database, for any number of keys."""
+
+    def __init__(self, queryset: QuerySet, alias: str) -> None:
+        super().__init__(queryset, alias, "pk")
+        probes = [_NUMBER_PROBE, _NUMBER_PROBE + 1]
+        compiler = queryset.filter(pk__in=probes).order_by().query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        connection = connections[alias]
+        first, second = (self._db_value(probe, connection) for probe in probes)
+        params = list(params)
+        if params.count(first) != 1 or params.count(second) != 1:
+            raise ValueError(f"the keys are not parameters of {sql!r}")
+        position = params.index(first)
+        # The list of keys is the two placeholders in a row, ``%s, %s``, among the SQL's.
+        placeholders = [m for m in _PLACEHOLDER.finditer(sql) if m[0] == "%s"]
+        at = placeholders[position : position + 2]
+        if (
+            len(placeholders) != len(params)
+            or params[position + 1] != second
+            or sql[at[0].end() : at[1].start()] != ", "
+        ):
+            raise ValueError(f"the keys are not one list of parameters in {sql!r}")
+        self.before, self.after = sql[: at[0].start()], sql[at[1].end() :]
+        self.params_before, self.params_after = params[:position], params[position + 2 :]
+        self._sql_for: dict[int, str] = {}
+        self._learn(compiler)
+
+    def get(self, keys: Sequence[Any]) -> list[Model]:
+        connection = connections[self.alias]
+        values = list(dict.fromkeys(self._db_value(key, connection) for key in keys))
+        if not values:
+            return []
+        sql = self._sql_for.get(len(values))
+        if sql is None:
+            sql = self._sql_for[len(values)] = (
+                self.before + ", ".join(["%s"] * len(values)) + self.after
+            )
+        found = {
+            obj.pk: obj
+            for obj in self._rows(sql, [*self.params_before, *values, *self.params_after])
+        }
+        return [found[value] for value in values if value in found]

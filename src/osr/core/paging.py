@@ -34,6 +34,10 @@ class Shown:
 
     rows: QuerySet | Sequence[Any]
     show: Callable[[Any], Iterable[Any]]
+    # The rows of a page by their keys, in their order (``ByKeys.get``): the page is
+    # then found as keys by the list's own query, and loaded by SQL written once.
+    # ``show`` is given the page's objects, read.
+    by_keys: Callable[[list[Any]], list[Any]] | None = None
 
 
 class PageQuery(PaginationBase.Input):
@@ -56,14 +60,13 @@ class OsrPagination(PaginationBase):
     def paginate_queryset(
         self, queryset: Any, pagination: PageQuery, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
-        rows, show = (
-            (queryset.rows, queryset.show) if isinstance(queryset, Shown) else (queryset, list)
-        )
+        shown = queryset if isinstance(queryset, Shown) else Shown(queryset, list)
+        rows, show = shown.rows, shown.show
         page, size = pagination.page, pagination.page_size
         start = (page - 1) * size
         chosen: QuerySet | list[Any]
         if isinstance(rows, QuerySet):
-            count, chosen = _page_of_queryset(rows, start, size)
+            count, chosen = _page_of_queryset(rows, start, size, shown.by_keys)
         else:
             everything = list(rows)
             count, chosen = len(everything), everything[start : start + size]
@@ -100,8 +103,11 @@ def count_with_its_page(queryset: QuerySet) -> QuerySet:
     return marked
 
 
-def _page_of_queryset(queryset: QuerySet, start: int, size: int) -> tuple[int, QuerySet]:
-    """The count, and one page of a queryset in its order, not yet read.
+def _page_of_queryset(
+    queryset: QuerySet, start: int, size: int, by_keys: Callable | None = None
+) -> tuple[int, QuerySet | list[Any]]:
+    """The count, and one page of a queryset in its order: not yet read, or read by
+    ``by_keys``.
 
     Counting and paging read primary keys only, so that a deep page skips its
     predecessors in an index rather than building (and de-duplicating) every
@@ -109,12 +115,18 @@ def _page_of_queryset(queryset: QuerySet, start: int, size: int) -> tuple[int, Q
     the queryset prefetches.
     """
     if _counted_with_its_page(queryset):
-        return _page_counted_with_it(queryset, start, size)
-    count = queryset.values("pk").count()
-    # A page past the end is empty; asking the database would overflow its offset.
-    if start >= count:
-        return count, queryset.none()
-    return count, queryset.filter(pk__in=queryset.values("pk")[start : start + size])
+        count, keys = _page_counted_with_it(queryset, start, size)
+    else:
+        count = queryset.values("pk").count()
+        # A page past the end is empty; asking the database would overflow its offset.
+        if start >= count:
+            return count, queryset.none()
+        if by_keys is None:
+            return count, queryset.filter(pk__in=queryset.values("pk")[start : start + size])
+        keys = list(queryset.values_list("pk", flat=True)[start : start + size])
+    if by_keys is not None:
+        return count, by_keys(keys)
+    return count, queryset.filter(pk__in=keys) if keys else queryset.none()
 
 
 def _counted_with_its_page(queryset: QuerySet) -> bool:
@@ -126,8 +138,8 @@ def _counted_with_its_page(queryset: QuerySet) -> bool:
     )
 
 
-def _page_counted_with_it(queryset: QuerySet, start: int, size: int) -> tuple[int, QuerySet]:
-    """The page's keys and the count of every match in one query, then the page's rows.
+def _page_counted_with_it(queryset: QuerySet, start: int, size: int) -> tuple[int, list[Any]]:
+    """The page's keys, in order, and the count of every match, in one query.
 
     The count is a window over all the matches. Filtering on it has Django compute it
     in a subquery, ordered and cut to the page outside: the subquery is planned to read
@@ -143,8 +155,8 @@ def _page_counted_with_it(queryset: QuerySet, start: int, size: int) -> tuple[in
     page = list(keys)
     if not page:
         # Nothing on this page: none at all on the first, else the page is past the end.
-        return (0 if start == 0 else queryset.values("pk").count()), queryset.none()
-    return page[0][1], queryset.filter(pk__in=[pk for pk, _matched in page])
+        return (0 if start == 0 else queryset.values("pk").count()), []
+    return page[0][1], [pk for pk, _matched in page]
 
 
 def _link(request: HttpRequest, number: int) -> str:

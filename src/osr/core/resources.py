@@ -21,7 +21,7 @@ from django.urls import reverse
 from pydantic import ConfigDict, Field, StrictBool, create_model
 
 from . import api_contract
-from .compiled import OneBy
+from .compiled import ByKeys, OneBy
 
 
 @dataclass(eq=False)  # each declaration is itself: compared, and hashed, by identity
@@ -102,6 +102,11 @@ class Resource:
     def objects_to_read(self) -> QuerySet:
         """The objects as the API lists and reads them."""
         return (self.read_queryset or self.queryset)()
+
+    @cached_property
+    def rows_by_key(self) -> ByKeys:
+        """A list's page of objects as the API reads them, by their keys."""
+        return ByKeys(self.objects_to_read)
 
     def finder(self, *, read: bool = False, lock: bool = False) -> OneBy:
         """The look-up of one object by its key: as the API reads it (``read``), or as
