@@ -1,12 +1,17 @@
 """The phase gates: a forward move is refused with every blocker, wherever it is asked for."""
 
+import datetime as dt
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from osr.catalogue.models import Service
 from osr.catalogue.phase_hooks import PhaseMoveRefused
 from osr.core.refusals import Forbidden, Invalid
-from osr.readiness.models import GateDecision
+from osr.readiness.models import GateDecision, ReadinessResult
+from osr.readiness.results import ensure_current
 
 from ..factories import ServiceFactory
 from .factories import EvidenceFactory
@@ -127,3 +132,37 @@ def test_the_service_page_says_what_stops_the_next_phase(page, flood):
     assert "What stops Flood warnings moving to public beta" in html
     assert "govuk-task-list" in html
     assert "Before entering public beta" in html and "Before entering live" in html
+
+
+def _move_reading(service, to_phase, by):
+    """Moves the service; the SQL the move ran."""
+    with CaptureQueriesContext(connection) as queries:
+        service.move_to(to_phase, by=by)
+    return [q["sql"] for q in queries]
+
+
+def test_a_move_is_decided_on_today_s_stored_result_without_loading_the_service_again(flood, users):
+    meet(flood, *PB_GATE)
+    ensure_current(Service.objects.filter(pk=flood.pk), today=timezone.localdate())
+    statements = _move_reading(flood, "public_beta", users.delivery)
+    assert not [sql for sql in statements if "readiness_evidence" in sql]
+    decision = GateDecision.objects.get()
+    assert decision.blockers == [] and decision.statuses["PB-1"] == "met"
+    assert Service.objects.get(pk=flood.pk).phase == "public_beta"
+
+
+def test_a_result_changed_since_it_was_stored_is_not_decided_on(flood, users):
+    ensure_current(Service.objects.filter(pk=flood.pk), today=timezone.localdate())
+    assert ReadinessResult.objects.get(service=flood).stale is False
+    meet(flood, *PB_GATE)  # marks the stored result, with its four blockers, stale
+    statements = _move_reading(flood, "public_beta", users.delivery)
+    assert [sql for sql in statements if "readiness_evidence" in sql]
+    assert GateDecision.objects.get().blockers == []
+
+
+def test_yesterday_s_result_is_not_decided_on(flood, users):
+    meet(flood, *PB_GATE)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    ensure_current(Service.objects.filter(pk=flood.pk), today=yesterday)
+    statements = _move_reading(flood, "public_beta", users.delivery)
+    assert [sql for sql in statements if "readiness_evidence" in sql]

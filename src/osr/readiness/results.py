@@ -260,6 +260,26 @@ def counts(row: ReadinessResult, policy: Policy, today: dt.date) -> bool:
     )
 
 
+def stored_for_move(
+    service: Service, to_phase: str, *, policy: Policy, today: dt.date
+) -> Evaluation | None:
+    """The service's stored evaluation, where a move to ``to_phase`` may be decided on it;
+    else None, and the move evaluates the service afresh.
+
+    It must still count, be today's (an automatic check may read the day in ways a
+    stored result cannot foresee: see ``refresh_due``), and be of the service's phase
+    with the move's phase as its next. A change to its inputs marks it stale in the
+    change's own transaction, so once that commits a move no longer decides on it.
+    """
+    row = ReadinessResult.objects.filter(service_id=service.pk).first()
+    if row is None or not counts(row, policy, today) or row.evaluated_on != today:
+        return None
+    evaluation = evaluation_of(row)
+    if evaluation.phase != service.phase or evaluation.target_phase != to_phase:
+        return None
+    return evaluation
+
+
 def current_evaluation(
     service: Service, *, today: dt.date, policy: Policy | None = None
 ) -> Evaluation:

@@ -27,6 +27,7 @@ from .engine import Evaluation, evaluate
 from .loading import Loaded, load, load_one
 from .models import Evidence, GateDecision, RequirementEvent, Waiver
 from .policy import Policy, Requirement, active_policy
+from .results import stored_for_move
 
 
 class UnknownRequirement(Invalid):
@@ -178,12 +179,14 @@ def check_phase_gates(
 
     Moving back is always allowed. A forward move is refused with every
     blocker unless an administrator forces it with a reason; a move that goes
-    ahead records the evaluation it was decided on.
+    ahead records the evaluation it was decided on: the service's stored one
+    where that still counts and is today's (``results.stored_for_move``), else
+    the service evaluated now.
     """
     if PHASE_ORDER.index(to_phase) <= PHASE_ORDER.index(service.phase):
         return []
     policy = active_policy()
-    evaluation = evaluate_loaded(
+    evaluation = stored_for_move(service, to_phase, policy=policy, today=today) or evaluate_loaded(
         load_one(service), today=today, target_phase=to_phase, policy=policy
     )
     blockers = list(evaluation.blockers)
