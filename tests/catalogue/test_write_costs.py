@@ -4,14 +4,17 @@ re-evaluation of readiness to the task worker."""
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from osr.catalogue.forms import ComponentForm
+from osr.catalogue.resources import SERVICES
 from osr.core.models import ApiToken
 from osr.readiness.models import ReadinessResult
 from osr.readiness.results import ensure_current
@@ -137,3 +140,17 @@ def test_the_constraints_on_references_are_still_checked_by_the_form(page, users
     )
     assert not form.is_valid()
     assert "already exists" in str(form.errors), form.errors
+
+
+def test_a_new_object_s_owner_is_found_by_sql_written_once(api, users):
+    """Whether the caller may add there: the group named is found without the ORM
+    writing its SQL again, and an unknown one is refused as before."""
+    client = api("delivery")
+    body = {"name": "First", "slug": "first", "delivery_group": users.own.slug}
+    assert client.post("/api/v1/services", body).status_code == 201
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True) as writes:
+        group = SERVICES.owner_for_new({"delivery_group": users.own.slug})
+    assert group == users.own and writes.call_count == 0
+    assert SERVICES.owner_for_new({"delivery_group": "no-such-group"}) is None
+    refused = client.post("/api/v1/services", body | {"slug": "second", "delivery_group": "x"})
+    assert refused.status_code in (403, 422)

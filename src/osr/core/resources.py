@@ -133,9 +133,25 @@ class Resource:
             return None
         key = form_field.to_field_name or "pk"
         try:
+            if (finder := self._owner_finder) is not None:
+                return finder.get(value)
             return form_field.queryset.filter(**{key: value}).first()  # type: ignore[union-attr]
         except (ValueError, TypeError):
             return None
+
+    @cached_property
+    def _owner_finder(self) -> OneBy | None:
+        """``owner_for_new``'s look-up in SQL written once, where its key is unique."""
+        form_field = self.form.base_fields.get(self.owner_field or "")
+        if not isinstance(form_field, forms.ModelChoiceField):
+            return None
+        choices: QuerySet = form_field.queryset  # type: ignore[assignment]
+        key = form_field.to_field_name or "pk"
+        options = choices.model._meta
+        model_field = options.pk if key == "pk" else options.get_field(key)
+        if not (model_field.unique or model_field.primary_key):  # type: ignore[union-attr]
+            return None
+        return OneBy(choices.all, key)
 
 
 def _one(resource: Resource, read: bool, lock: bool) -> QuerySet:
