@@ -194,3 +194,14 @@ def test_the_sql_of_any_number_of_keys_is_written_once():
         [services[1].pk, services[2].pk],
     ]
     assert [s.pk for s in three] == [s.pk for s in reversed(services)]
+
+
+def test_more_keys_than_a_statement_takes_are_read_in_turn(monkeypatch):
+    services = ServiceFactory.create_batch(7)
+    keys = [s.pk for s in reversed(services)]
+    by_keys = ByKeys(lambda: Service.objects.select_related("delivery_group"))
+    monkeypatch.setattr(connection.features, "max_query_params", 3)
+    with CaptureQueriesContext(connection) as queries:
+        found = by_keys.get(keys)
+    assert [s.pk for s in found] == keys
+    assert len(queries) == 3

@@ -195,15 +195,19 @@ class _CompiledKeys(_Builder):
     def get(self, keys: Sequence[Any]) -> list[Model]:
         connection = connections[self.alias]
         values = list(dict.fromkeys(self._db_value(key, connection) for key in keys))
-        if not values:
-            return []
-        sql = self._sql_for.get(len(values))
-        if sql is None:
-            sql = self._sql_for[len(values)] = (
-                self.before + ", ".join(["%s"] * len(values)) + self.after
-            )
-        found = {
-            obj.pk: obj
-            for obj in self._rows(sql, [*self.params_before, *values, *self.params_after])
-        }
+        # As many keys a statement as the database takes parameters (SQLite: 999).
+        limit = connection.features.max_query_params
+        others = len(self.params_before) + len(self.params_after)
+        size = max(1, limit - others) if limit else max(1, len(values))
+        found: dict[Any, Model] = {}
+        for start in range(0, len(values), size):
+            part = values[start : start + size]
+            params = [*self.params_before, *part, *self.params_after]
+            found.update((obj.pk, obj) for obj in self._rows(self._sql_of(len(part)), params))
         return [found[value] for value in values if value in found]
+
+    def _sql_of(self, count: int) -> str:
+        sql = self._sql_for.get(count)
+        if sql is None:
+            sql = self._sql_for[count] = self.before + ", ".join(["%s"] * count) + self.after
+        return sql

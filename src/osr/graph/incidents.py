@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from osr.catalogue.choices import DependencyKind, Phase
 from osr.catalogue.models import Component, Dependency, PhaseChange, Service
+from osr.core.compiled import ByKeys
 from osr.core.history import full_name, person_relation
 
 from .findings import DEVELOPMENT
@@ -350,18 +351,22 @@ _SHOWN = (
 )
 
 
+# The services to contact, with whom to call, by their keys in SQL written once (its
+# joins of four people, a team and a group would otherwise be written each time).
+_CONTACTED = ByKeys(
+    lambda: Service.objects.select_related(*_PEOPLE, "delivery_team", "delivery_group").only(
+        *_SHOWN
+    )
+)
+
+
 def incident_contacts(index: Index, service: Service, *, now: dt.datetime) -> IncidentContacts:
     """The services in development to contact about an incident on ``service``."""
     since = now - dt.timedelta(days=RECENT_DAYS)
     node = index.node_for(service.slug)
     related = related_in_development(index, node) if node is not None else []
     pks = [index.db_ids[r.node] for r in related]
-    services = (
-        Service.objects.select_related(*_PEOPLE, "delivery_team", "delivery_group")
-        .only(*_SHOWN)
-        .order_by()  # the contacts keep the order of ``related``
-        .in_bulk(pks)
-    )
+    services = {other.pk: other for other in _CONTACTED.get(pks)}
     changes = recent_changes(pks, since=since)
     contacts = []
     for entry in related:
