@@ -117,7 +117,7 @@ MIDDLEWARE = [
     "osr.core.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "osr.core.audit.AuditlogMiddleware",
     "osr.core.sessions.SessionTimeoutMiddleware",
 ]
 

@@ -6,6 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models.signals import pre_save
 from django.test.utils import CaptureQueriesContext
 
 from osr.catalogue.models import Component, Service, Team
@@ -93,6 +94,37 @@ def test_a_request_id_given_by_the_caller_is_kept(api, users):
     assert response["X-Request-ID"] == "trace-0001"
     entry = LogEntry.objects.get(object_repr="Acme")
     assert entry.cid == "trace-0001" and entry.actor == users.admin
+
+
+def test_an_entry_records_the_address_the_request_came_from(api, users):
+    client = api("admin")
+    client.post("/api/v1/suppliers", {"name": "Acme", "slug": "acme"})
+    assert LogEntry.objects.get(object_repr="Acme").remote_addr == "127.0.0.1"
+    # Behind a proxy, the first address it forwards, and the port it names.
+    client.headers |= {"X-Forwarded-For": "10.1.2.3, 10.0.0.1", "X-Forwarded-Port": "8443"}
+    client.post("/api/v1/suppliers", {"name": "Bolt", "slug": "bolt"})
+    entry = LogEntry.objects.get(object_repr="Bolt")
+    assert (entry.remote_addr, entry.remote_port, entry.actor) == ("10.1.2.3", 8443, users.admin)
+
+
+def test_an_entry_written_outside_a_request_names_no_address(api, users):
+    api("admin").post("/api/v1/suppliers", {"name": "Acme", "slug": "acme"})
+    with acting_as(users.admin):
+        SupplierFactory(name="Bolt")
+    assert LogEntry.objects.get(object_repr="Bolt").remote_addr is None
+
+
+def test_a_request_leaves_the_receivers_of_saves_as_it_found_them(api, users):
+    # Connecting or disconnecting a receiver empties Django's cache of the receivers
+    # of every model's saves; a request that did so made every later save look
+    # them up again.
+    client = api("admin")
+    SupplierFactory(name="Before")  # a save fills the cache for its model and its entry's
+    receivers, cached = list(pre_save.receivers), set(pre_save.sender_receivers_cache)
+    assert cached
+    client.post("/api/v1/suppliers", {"name": "Acme", "slug": "acme"})
+    assert pre_save.receivers == receivers
+    assert cached <= set(pre_save.sender_receivers_cache)
 
 
 def test_a_malformed_request_id_is_replaced(api, users):

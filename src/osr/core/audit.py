@@ -1,10 +1,10 @@
 """Attributing writes to the person who made them, named once where work enters OSR.
 
 Each entry point names the person, and nothing below it does: a request's person
-by django-auditlog's middleware, a command's by ``AttributedCommand``, a
-background task's by ``@attributed``. One receiver, connected at start-up, writes
-the person into each new audit entry that no one has attributed yet. Nothing here
-depends on how auditlog keeps its own context.
+by ``AuditlogMiddleware``, a command's by ``AttributedCommand``, a background
+task's by ``@attributed``. One receiver, connected at start-up, writes the person
+(and a request's address) into each new audit entry that no one has attributed
+yet. Nothing here depends on how auditlog keeps its own context.
 """
 
 import contextlib
@@ -13,12 +13,17 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+from auditlog import middleware
+from auditlog.cid import set_cid
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.core.management.base import BaseCommand
 from django.db.models.signals import pre_save
 
 _acting: ContextVar = ContextVar("osr_acting_person", default=None)
+# The address a request came from, as auditlog's middleware reads it: {"remote_addr": ...,
+# "remote_port": ...}; None outside a request.
+_address: ContextVar = ContextVar("osr_request_address", default=None)
 
 
 def register(model, *, exclude_fields=(), **options) -> None:
@@ -78,11 +83,40 @@ def attributed(person_of: Callable[..., Any]):
     return decorate
 
 
+class AuditlogMiddleware(middleware.AuditlogMiddleware):
+    """auditlog's middleware (the request's person, address and request id, read as it
+    reads them), kept in context for the receiver connected at start-up.
+
+    auditlog's own connects a receiver to ``pre_save`` at the start of every request
+    and disconnects it at the end; each of those empties Django's cache of the
+    receivers of every model's ``pre_save``, so every save of every request looked
+    them up again.
+    """
+
+    def __call__(self, request):
+        set_cid(request)
+        extra = self.get_extra_data(request)
+        address = _address.set(
+            {"remote_addr": extra["remote_addr"], "remote_port": extra["remote_port"]}
+        )
+        try:
+            with acting_as(extra["actor"]):
+                return self.get_response(request)
+        finally:
+            _address.reset(address)
+
+
 def _attribute(sender, instance: LogEntry, **kwargs) -> None:
+    if instance.pk is not None:
+        return
     person = _acting.get()
-    if person is not None and instance.pk is None and instance.actor_id is None:
+    if person is not None and instance.actor_id is None:
         instance.actor = person
         instance.actor_email = getattr(person, "email", None) or None
+    address = _address.get()
+    if address is not None:
+        instance.remote_addr = address["remote_addr"]
+        instance.remote_port = address["remote_port"]
 
 
 def connect() -> None:
