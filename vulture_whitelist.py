@@ -295,3 +295,6 @@ _._changes_graph
 
 # Waits for a graph index rebuild running beside the requests; the tests wait on it.
 _.settle
+
+# django-filter reads it when it builds the filter set's form (``FilterSet.__init__``).
+_.form_prefix

@@ -221,12 +221,18 @@ def test_a_service_address_is_its_page_under_any_prefix(users):
     assert _service_url(service) == "/services/flood-warnings"
 
 
-def test_service_sorts_are_copied_without_their_expressions(users):
+def test_each_filter_set_has_filters_of_its_own_that_share_what_none_changes(users):
     first, second = ServiceFilterSet(data={}), ServiceFilterSet(data={})
     assert first.filters["sort"] is not second.filters["sort"]
     assert first.filters["sort"].expressions is second.filters["sort"].expressions
-    assert first.filters["sort"].param_map is not second.filters["sort"].param_map
-    ServiceFactory(name="B", phase="live", delivery_group=users.own)
+    # What a filter set sets on its filters is its own; the class's filters are untouched.
+    assert first.filters["q"].parent is first and second.filters["q"].parent is second
+    assert not hasattr(ServiceFilterSet.base_filters["q"], "parent")
+    ServiceFactory(name="B flood", phase="live", delivery_group=users.own)
     ServiceFactory(name="A", phase="alpha", delivery_group=users.own)
     ordered = ServiceFilterSet(data={"sort": "-phase"}, queryset=Service.objects.all()).qs
-    assert [s.name for s in ordered] == ["B", "A"]
+    assert [s.name for s in ordered] == ["B flood", "A"]
+    # A filter by a method finds it on its own filter set, whichever was made last.
+    searched = ServiceFilterSet(data={"q": "flood"}, queryset=Service.objects.all())
+    ServiceFilterSet(data={"q": "nothing"}, queryset=Service.objects.all())
+    assert [s.name for s in searched.qs] == ["B flood"]

@@ -1,7 +1,5 @@
 """One filter set per list, serving the page and the API alike."""
 
-import copy
-
 import django_filters as filters
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
@@ -25,15 +23,6 @@ class SortFilter(filters.OrderingFilter):
         # An expression sorts by meaning rather than by spelling (phases in their order).
         self.expressions = expressions or {}
         super().__init__(*args, **kwargs)
-
-    def __deepcopy__(self, memo):
-        # Each filter set copies its filters, for every list it filters. The expressions
-        # are shared rather than copied (most of the cost): none is ever changed, as a
-        # query copies an expression to resolve it.
-        memo[id(self.expressions)] = self.expressions
-        copied = copy.copy(self)
-        copied.__dict__ = copy.deepcopy(self.__dict__, memo)
-        return copied
 
     def filter(self, qs, value):
         if not value:
