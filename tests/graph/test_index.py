@@ -1,8 +1,11 @@
 """The in-process index follows the database: rebuilt when a write changes the graph,
 in this process or another, and never when nothing changed."""
 
+from unittest import mock
+
 import pytest
 from django.db import connection, transaction
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from osr.catalogue.models import Dependency
@@ -184,3 +187,15 @@ def test_the_fields_that_change_the_version_are_those_the_index_reads():
     (services,) = [q["sql"] for q in queries if 'FROM "catalogue_service"' in q["sql"]]
     read = set(re.findall(r'"catalogue_service"\."(\w+)"', services.split(" FROM ")[0]))
     assert read - {"id"} == set(_SERVICE_COLUMNS)
+
+
+def test_the_version_is_read_by_sql_written_once():
+    """Every impact and incident answer reads it first."""
+    ServiceFactory(slug="portal")
+    GraphVersion.bump()
+    stamp = GraphVersion.current()
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True) as writes:
+        assert GraphVersion.current() == stamp
+    assert writes.call_count == 0
+    GraphVersion.bump()
+    assert GraphVersion.current() != stamp

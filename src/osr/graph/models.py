@@ -6,6 +6,8 @@ import uuid
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from osr.core.compiled import OneBy
+
 
 def new_stamp() -> uuid.UUID:
     return uuid.uuid4()
@@ -30,13 +32,18 @@ class GraphVersion(models.Model):
     @classmethod
     def current(cls) -> uuid.UUID | None:
         """The stamp now in force (one query), or None before the first write."""
-        return cls.objects.filter(pk=1).values_list("stamp", flat=True).first()
+        version = _CURRENT.get(1)
+        return None if version is None else version.stamp
 
     @classmethod
     def bump(cls) -> None:
         """Give the graph a new stamp, inside the caller's transaction."""
         if not cls.objects.filter(pk=1).update(stamp=new_stamp()):
             cls.objects.get_or_create(pk=1)
+
+
+# Read before every impact and incident answer: its SQL written once.
+_CURRENT = OneBy(lambda: GraphVersion.objects.only("stamp"), "pk")
 
 
 class ImportedEntity(models.Model):
