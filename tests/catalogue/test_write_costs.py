@@ -14,12 +14,20 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from osr.catalogue.forms import ComponentForm
+from osr.catalogue.models import Supplier
 from osr.catalogue.resources import SERVICES
 from osr.core.models import ApiToken
 from osr.readiness.models import ReadinessResult
 from osr.readiness.results import ensure_current
 
-from ..factories import ComponentFactory, PersonFactory, ServiceFactory, TeamFactory
+from ..browsing import forms_of
+from ..factories import (
+    ComponentFactory,
+    PersonFactory,
+    ServiceFactory,
+    SupplierFactory,
+    TeamFactory,
+)
 from ..readiness.factories import EvidenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +162,37 @@ def test_a_new_object_s_owner_is_found_by_sql_written_once(api, users):
     assert SERVICES.owner_for_new({"delivery_group": "no-such-group"}) is None
     refused = client.post("/api/v1/services", body | {"slug": "second", "delivery_group": "x"})
     assert refused.status_code in (403, 422)
+
+
+# Django's question whether another row holds a unique value:
+# SELECT 1 AS "a" FROM <table> WHERE (<table>.<field> = … AND NOT (<table>.id = …))
+_TAKEN = re.compile(r'AS "a" FROM "catalogue_\w+" WHERE \("catalogue_\w+"\."(slug|name)" = ')
+
+
+def test_an_edit_does_not_ask_whether_a_value_it_keeps_is_taken(api, users):
+    """A service's slug never changes: its own row holds it, so no other row can."""
+    client = api("osr_manager")
+    service, other = _estate(users, 0)
+    sql = _writes(client, service, other)
+    assert [q for q in sql["patch"] if _TAKEN.search(q)] == []
+
+
+def test_a_unique_value_an_edit_changes_is_still_checked(api, page, users):
+    SupplierFactory(name="Acme", slug="acme")
+    SupplierFactory(name="Bolt", slug="bolt")
+    client, path = api("admin"), "/api/v1/suppliers/bolt"
+    refused = client.patch(path, {"name": "Acme"}, if_match=client.current_etag(path))
+    assert refused.status_code == 409, refused.content  # taken, as on a create
+    assert "name" in refused.json()["errors"]
+    with CaptureQueriesContext(connection) as queries:
+        kept = client.patch(path, {"name": "Bolt"}, if_match=client.current_etag(path))
+    assert kept.status_code == 200
+    assert [q["sql"] for q in queries if _TAKEN.search(q["sql"])] == []
+    # The edit page, submitted as shown with the name changed to one that is taken.
+    browser = page("admin")
+    (form,) = [f for f in forms_of(browser.get("/suppliers/bolt/edit").content.decode(), "")
+               if "name" in f.names]  # fmt: skip
+    shown = browser.post(form.action or "/suppliers/bolt/edit", form.as_post() | {"name": "Acme"})
+    assert shown.status_code == 422
+    assert "govuk-error-summary" in shown.content.decode()
+    assert Supplier.objects.get(slug="bolt").name == "Bolt"

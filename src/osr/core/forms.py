@@ -10,9 +10,11 @@ forms to JSON holding one ISO date under ``<name>``. Both reach the field as one
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 PARTS = ("day", "month", "year")
@@ -83,8 +85,35 @@ class ReferencesCheckedOnce(forms.ModelForm):
 
     A reference the form's own drop-down found exists: the model's check of its
     fields would ask the database again, a query each (four for a service). Its
-    constraints and unique checks still see every field.
+    constraints and unique checks still see every field, except a unique field an
+    edit leaves as the object had it (``validate_unique``).
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        # The unique values the object had when the form was made (see validate_unique).
+        self._held_unique = (
+            {}
+            if instance._state.adding
+            else {f.name: f.value_from_object(instance) for f in _alone_unique(type(instance))}
+        )
+
+    def validate_unique(self):
+        """Django's, but without asking whether another object holds a unique value
+        the edit leaves as the object had it (a service's slug, which never changes):
+        the object's own row holds it, so no other row can. A field checked together
+        with others (``unique_together``) is still checked with them."""
+        instance, held = self.instance, self._held_unique
+        unchanged = {
+            field.name
+            for field in _alone_unique(type(instance))
+            if field.name in held and field.value_from_object(instance) == held[field.name]
+        }
+        try:
+            instance.validate_unique(exclude=self._get_validation_exclusions() | unchanged)
+        except ValidationError as error:
+            self._update_errors(error)
 
     def _post_clean(self):
         found = self._references_found()
@@ -146,3 +175,17 @@ def _taking(choices: forms.ModelChoiceField, current: Model, key: str):
         return type(choices).to_python(choices, value)
 
     return to_python
+
+
+@functools.cache
+def _alone_unique(model: type[Model]) -> tuple:
+    """The model's unique fields, other than its key, that no unique set of fields
+    (``unique_together``, or a unique constraint without a condition) includes."""
+    meta = model._meta
+    together = {name for names in meta.unique_together for name in names}
+    together |= {name for constraint in meta.total_unique_constraints for name in constraint.fields}
+    return tuple(
+        field
+        for field in meta.concrete_fields
+        if field.unique and not field.primary_key and field.name not in together
+    )
