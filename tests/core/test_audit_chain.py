@@ -89,11 +89,14 @@ def test_a_seal_covers_what_the_entry_says_read_back_from_the_database(trail):
         assert digest(entry_content(entry, label), seal.sequence, seal.prev_hash) == seal.hash
 
 
-def test_sealing_costs_three_queries_per_entry(users):
+def test_sealing_costs_three_queries_per_entry_and_two_on_postgresql(users):
+    """The head read, the seal stored and the head moved; PostgreSQL does the last two
+    in one statement."""
     with CaptureQueriesContext(connection) as captured, acting_as(users.admin):
         PersonFactory()
     chain = [q["sql"] for q in captured.captured_queries if "core_audit" in q["sql"]]
-    assert len(chain) == 3, chain
+    assert len(chain) == (2 if connection.vendor == "postgresql" else 3), chain
+    assert verify()[0]
 
 
 def test_sealing_writes_its_sql_once_a_process(users):

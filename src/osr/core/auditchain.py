@@ -90,36 +90,51 @@ SealRow = tuple[int, int, str, str, int | None]  # entry, sequence, previous has
 def append_seals(using: str, rows: list[SealRow]) -> None:
     """Store these seals, in chain order, and move the head to the last of them.
 
-    Every audited write runs these two statements, and the ORM would write their
-    SQL again each time: it is written here, once for each kind of database.
+    Every audited write runs these statements, and the ORM would write their SQL
+    again each time: it is written here, once for each kind of database. On
+    PostgreSQL one seal and the head's move are one statement, one round trip.
     """
-    insert, move_head = _statements(using)
+    insert, move_head, insert_and_move = _statements(using)
+    _entry, sequence, _previous, sealed, _actor = rows[-1]
     with connections[using].cursor() as cursor:
+        if len(rows) == 1 and insert_and_move:
+            cursor.execute(insert_and_move, [*rows[0], sequence, sealed, HEAD])
+            return
         if len(rows) == 1:
             cursor.execute(insert, rows[0])
         else:
             cursor.executemany(insert, rows)
-        _entry, sequence, _previous, sealed, _actor = rows[-1]
         cursor.execute(move_head, [sequence, sealed, HEAD])
 
 
-_written: dict[str, tuple[str, str]] = {}
+_written: dict[str, tuple[str, str, str | None]] = {}
 
 
-def _statements(using: str) -> tuple[str, str]:
+def _statements(using: str) -> tuple[str, str, str | None]:
+    """The seal's insert, the head's move, and, where the database can run an insert
+    inside another statement (PostgreSQL), both in one."""
     if using not in _written:
-        quote = connections[using].ops.quote_name
+        connection = connections[using]
+        quote = connection.ops.quote_name
         seals, heads = AuditSeal._meta, AuditChainHead._meta
         names = ("log_entry", "sequence", "prev_hash", "hash", "actor_pk")
         seal_columns = {field.name: str(field.column) for field in seals.concrete_fields}
         columns = ", ".join(quote(seal_columns[name]) for name in names)
         column = {field.name: quote(str(field.column)) for field in heads.concrete_fields}
-        _written[using] = (
+        insert = (
             f"INSERT INTO {quote(seals.db_table)} ({columns}) VALUES "
-            f"({', '.join(['%s'] * len(names))})",
-            f"UPDATE {quote(heads.db_table)} SET {column['sequence']} = %s, {column['hash']} = %s "
-            f"WHERE {column['id']} = %s",
+            f"({', '.join(['%s'] * len(names))})"
         )
+        move_head = (
+            f"UPDATE {quote(heads.db_table)} SET {column['sequence']} = %s, {column['hash']} = %s "
+            f"WHERE {column['id']} = %s"
+        )
+        # PostgreSQL runs an insert in a WITH clause once, whether or not the statement
+        # reads its rows, and a failure of either fails the statement.
+        both = None
+        if connection.vendor == "postgresql":
+            both = f"WITH sealed AS ({insert}) {move_head}"
+        _written[using] = (insert, move_head, both)
     return _written[using]
 
 
