@@ -15,7 +15,12 @@ DEFAULT = Path(active_policy().source)
 
 
 def ago(days: int) -> dt.datetime:
-    return timezone.now() - dt.timedelta(days=days)
+    """Now's local time of day, ``days`` local dates ago. Taking days from this moment
+    would land a date early or late when the two dates differ in summer time (late on
+    a winter evening, 200 days ago is the next morning in summer)."""
+    now = timezone.localtime()
+    day = now.date() - dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, now.time()))
 
 
 def catalogued(days_ago: int, **fields) -> Service:
