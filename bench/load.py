@@ -346,6 +346,19 @@ def drive(args, base, token, estate, stats, server, worker, admin, database):
     return throughput, p95
 
 
+def backlog(database_url: str) -> str:
+    """What the task worker had still to do when the clients stopped: a worker that keeps
+    up leaves about one refresh waiting and a few results stale."""
+    waiting = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
+    stale = "SELECT count(*) FROM readiness_readinessresult WHERE stale"
+    with psycopg.connect(database_url, autocommit=True) as db:
+        queued, behind = ((db.execute(query).fetchone() or (0,))[0] for query in (waiting, stale))
+    return (
+        f"left for the task worker when the clients stopped: {queued} tasks waiting, "
+        f"{behind} readiness results stale"
+    )
+
+
 def one_run(number: int, args, admin, server_url: str, token: str) -> tuple[Stats, float, float]:
     """One run on a fresh copy of the estate, under a gunicorn of its own."""
     name = f"{args.database}_run{number}"
@@ -369,6 +382,7 @@ def one_run(number: int, args, admin, server_url: str, token: str) -> tuple[Stat
                 throughput, p95 = drive(
                     args, base, token, estate, stats, server, worker, admin, name
                 )
+                print(backlog(f"{server_url}/{name}"))
         finally:
             for process in (worker, server):
                 if process is not None:

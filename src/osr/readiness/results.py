@@ -410,8 +410,13 @@ def _refresh_waiting(waiting: _Waiting) -> None:
         return
     waiting.ran = True
     try:
-        from .tasks import refresh_results
+        from .tasks import refresh_queued, refresh_results
 
+        # Changes committed together share one refresh, which loads their services
+        # together: one still waiting evaluates every result stale or missing when it
+        # starts, these included.
+        if refresh_queued():
+            return
         refresh_results.enqueue(sorted(waiting.ids))
     except Exception:  # the change is committed; the stale rows are evaluated when next read
         log.exception("readiness results not queued", extra={"services": len(waiting.ids)})
