@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from osr.catalogue.demo import load_demo
 from osr.catalogue.models import Service
 from osr.catalogue.resources import ALL
-from osr.core.compiled import ByKeys, OneBy
+from osr.core.compiled import AllBy, ByKeys, OneBy
 from osr.core.refusals import NotFound
 from osr.core.shortcuts import one_or_404
 from osr.readiness.models import ReadinessResult
@@ -205,3 +205,35 @@ def test_more_keys_than_a_statement_takes_are_read_in_turn(monkeypatch):
         found = by_keys.get(keys)
     assert [s.pk for s in found] == keys
     assert len(queries) == 3
+
+
+def test_the_rows_sharing_a_value_are_found_as_the_orm_finds_them_in_its_order(estate):
+    from osr.readiness.models import Evidence
+
+    def read():
+        return Evidence.objects.select_related("submitted_by", "reviewed_by")
+
+    finder = AllBy(read, "service")
+    with_evidence = Service.objects.filter(evidence__isnull=False).distinct()
+    assert with_evidence.count() > 3
+    for service in [*with_evidence, ServiceFactory()]:
+        found, expected = finder.get(service.pk), list(read().filter(service=service))
+        assert [e.pk for e in found] == [e.pk for e in expected]  # newest first
+        assert [loaded(e) for e in found] == [loaded(e) for e in expected]
+
+
+def test_the_rows_sharing_a_value_are_read_in_one_query_written_once():
+    services = ServiceFactory.create_batch(2)
+    ServiceFactory.create_batch(2, delivery_group=services[0].delivery_group)
+    finder = AllBy(lambda: Service.objects.select_related("delivery_group"), "delivery_group")
+    finder.get(services[0].delivery_group_id)
+    with (
+        mock.patch.object(SQLCompiler, "as_sql", autospec=True) as writes,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        shared = finder.get(services[0].delivery_group_id)
+        alone = finder.get(services[1].delivery_group_id)
+        none = finder.get(10**12)
+    assert writes.call_count == 0 and len(queries) == 3
+    assert [s.name for s in shared] == sorted(s.name for s in shared) and len(shared) == 3
+    assert [s.pk for s in alone] == [services[1].pk] and none == []

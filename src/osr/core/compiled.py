@@ -1,5 +1,5 @@
-"""One object by the value of one unique field, or many by their keys, its SQL
-written once a process.
+"""One object by the value of one unique field, the objects that share the value of
+another, or many by their keys, its SQL written once a process.
 
 Built by the ORM, a look-up writes its SQL again at every call, and for a row of a
 few dozen columns writing it costs more than running it and building the object
@@ -61,6 +61,27 @@ class OneBy(Generic[M]):
         if compiled is None:
             compiled = self._compiled[using] = _Compiled(self.queryset(), self.field, using)
         return compiled.get(value)  # type: ignore[return-value]
+
+
+class AllBy(Generic[M]):
+    """``queryset().filter(<field>=value)``, in the queryset's order, written once: the
+    rows that belong to one object, such as a service's evidence, read on every view
+    of it. As with ``OneBy``, ``queryset`` must not depend on the request or the time.
+    """
+
+    def __init__(self, queryset: Callable[[], QuerySet[M]], field: str) -> None:
+        self.queryset, self.field = queryset, field
+        self._compiled: dict[str, _Compiled] = {}
+
+    def get(self, value: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
+        """The objects whose field has this value (a related object's key, for a
+        foreign key), in the queryset's order."""
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = _Compiled(
+                self.queryset(), self.field, using, unique=False
+            )
+        return compiled.all(value)  # type: ignore[return-value]
 
 
 class ByKeys(Generic[M]):
@@ -139,16 +160,20 @@ class _Builder:
 
 
 class _Compiled(_Builder):
-    """The SQL of one ``OneBy`` on one database."""
+    """The SQL of one ``OneBy`` (``unique``) or ``AllBy`` on one database."""
 
-    def __init__(self, queryset: QuerySet, name: str, alias: str) -> None:
+    def __init__(self, queryset: QuerySet, name: str, alias: str, *, unique: bool = True) -> None:
         super().__init__(queryset, alias, name)
-        if not (self.field.unique or self.field.primary_key):
+        if unique and not (self.field.unique or self.field.primary_key):
             model = queryset.model.__name__
             raise ValueError(f"{model}.{name} is not unique: a look-up may find many")
-        numbered = self.field.get_internal_type().endswith(("IntegerField", "AutoField"))
+        # A foreign key holds its target's values: a service's key, for ``service``.
+        held = getattr(self.field, "target_field", None) or self.field
+        numbered = held.get_internal_type().endswith(("IntegerField", "AutoField"))
         probe = _NUMBER_PROBE if numbered else _TEXT_PROBE
-        compiler = queryset.filter(**{name: probe}).order_by().query.get_compiler(alias)
+        # One row needs no order; the rows of many keep the queryset's.
+        filtered = queryset.filter(**{name: probe})
+        compiler = (filtered.order_by() if unique else filtered).query.get_compiler(alias)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
         probed = self._db_value(probe, connections[alias])
@@ -158,10 +183,13 @@ class _Compiled(_Builder):
         self._learn(compiler)
 
     def get(self, value: Any) -> Model | None:
+        found = self.all(value)
+        return found[0] if found else None
+
+    def all(self, value: Any) -> list[Model]:
         params = list(self.params)
         params[self.position] = self._db_value(value, connections[self.alias])
-        found = self._rows(self.sql, params)
-        return found[0] if found else None
+        return self._rows(self.sql, params)
 
 
 class _CompiledKeys(_Builder):

@@ -16,7 +16,7 @@ from osr.catalogue.models import Service
 from osr.core.answers import With
 from osr.core.api_contract import UNKNOWN_FIELD, WEB_ADDRESS, Input, refers_to
 from osr.core.api_crud import ErrorOut
-from osr.core.compiled import OneBy
+from osr.core.compiled import AllBy, OneBy
 from osr.core.paging import Shown, paginated
 from osr.core.refusals import Invalid, invalid
 from osr.core.resources import DatabaseId
@@ -210,13 +210,17 @@ def _evidence(pk: int) -> Evidence:
     return get_or_404(evidence, pk=pk)
 
 
+# Every view of a service's readiness reads its evidence: the SQL is written once.
+_EVIDENCE_OF = AllBy(
+    lambda: Evidence.objects.select_related("submitted_by", "reviewed_by"), "service"
+)
+
+
 def readiness_shown(service: Service, evaluation: Evaluation) -> With:
     """A service's evaluation with its evidence by requirement: what ``ReadinessOut`` shows
     (the API's answer and ``osr readiness --json``)."""
     evidence: dict[str, list[Evidence]] = {}
-    for item in Evidence.objects.filter(service=service).select_related(
-        "submitted_by", "reviewed_by"
-    ):
+    for item in _EVIDENCE_OF.get(service.pk):
         evidence.setdefault(item.requirement_id, []).append(item)
     return With(evaluation, evidence_by_requirement=evidence)
 
