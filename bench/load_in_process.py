@@ -30,8 +30,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from load import API, MIX, Client, Stats, osr
-from serving import start_task_worker, stop
+from load import API, MIX, Client, Stats, backlog, osr
+from serving import cpu_seconds, start_task_worker, stop
 
 
 def production_environment(database_url: str, data_dir: str) -> None:
@@ -147,8 +147,13 @@ def main() -> None:
             production_environment(env["DATABASE_URL"], tmp)
             # The task worker re-evaluates what the writes mark stale, as beside osr serve.
             worker = start_task_worker(dict(os.environ), Path(tmp) / "worker.log")
+            worker_before = cpu_seconds([worker.pid])[worker.pid]
             spent, calls, stats = measure(token, args.requests, args.seed)
+            worker_spent = cpu_seconds([worker.pid])[worker.pid] - worker_before
             report(spent, calls, stats)
+            print(f"the task worker beside it: {worker_spent / calls.total() * 1000:.3f} ms "
+                  "of processor time a request")  # fmt: skip
+            print(backlog(env["DATABASE_URL"]))
     finally:
         if worker is not None:
             stop(worker)
