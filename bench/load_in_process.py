@@ -49,7 +49,7 @@ def production_environment(database_url: str, data_dir: str) -> None:
     )
 
 
-def measure(token: str, requests: int, seed: int) -> tuple[Counter, Counter, Stats]:
+def measure(token: str, requests: int, seed: int) -> tuple[Counter, Counter, Counter, Stats]:
     """Processor seconds and requests by operation, for about ``requests`` requests."""
     import django
 
@@ -61,14 +61,22 @@ def measure(token: str, requests: int, seed: int) -> tuple[Counter, Counter, Sta
     application = get_wsgi_application()
     warm()  # as osr serve does before its workers fork
     gc.freeze()
+    from django.db import connection
+
     spent: Counter = Counter()
     calls: Counter = Counter()
+    statements: Counter = Counter()
     current = ["survey"]
+
+    def counted(execute, sql, params, many, context):
+        statements[current[0]] += 1
+        return execute(sql, params, many, context)
 
     def timed(environ, start_response):
         started = time.thread_time()
         try:
-            return list(application(environ, start_response))
+            with connection.execute_wrapper(counted):
+                return list(application(environ, start_response))
         finally:
             spent[current[0]] += time.thread_time() - started
             calls[current[0]] += 1
@@ -91,10 +99,11 @@ def measure(token: str, requests: int, seed: int) -> tuple[Counter, Counter, Sta
     client.call = named  # type: ignore[method-assign]
     spent.clear()
     calls.clear()
+    statements.clear()
     ops, weights = list(MIX), list(MIX.values())
     while calls.total() < requests:
         getattr(client, "do_" + client.rng.choices(ops, weights)[0])()
-    return spent, calls, stats
+    return spent, calls, statements, stats
 
 
 def survey(http: httpx.Client) -> dict:
@@ -109,14 +118,22 @@ def survey(http: httpx.Client) -> dict:
     }
 
 
-def report(spent: Counter, calls: Counter, stats: Stats) -> None:
+def report(spent: Counter, calls: Counter, statements: Counter, stats: Stats) -> None:
     total = calls.total()
     print(f"\n{total} requests in one process: {spent.total() / total * 1000:.3f} ms of the "
           "application's processor time a request\n")  # fmt: skip
-    print(f"{'operation':<20}{'requests':>10}{'ms each':>10}{'share':>8}")
+    print(f"{'operation':<20}{'requests':>10}{'ms each':>10}{'share':>8}{'SQL each':>10}")
     for op in sorted(calls):
         share = spent[op] / spent.total() * 100
-        print(f"{op:<20}{calls[op]:>10}{spent[op] / calls[op] * 1000:>10.3f}{share:>7.1f}%")
+        each = statements[op] / calls[op]
+        print(
+            f"{op:<20}{calls[op]:>10}{spent[op] / calls[op] * 1000:>10.3f}{share:>7.1f}%"
+            f"{each:>10.1f}"
+        )
+    print(
+        f"{'all':<20}{total:>10}{spent.total() / total * 1000:>10.3f}{100:>7.1f}%"
+        f"{statements.total() / total:>10.1f}"
+    )
     errors = sum(stats.errors.values())
     print(f"errors: {errors}, of which 5xx or no answer: {stats.failed}")
     if errors:
@@ -148,9 +165,9 @@ def main() -> None:
             # The task worker re-evaluates what the writes mark stale, as beside osr serve.
             worker = start_task_worker(dict(os.environ), Path(tmp) / "worker.log")
             worker_before = cpu_seconds([worker.pid])[worker.pid]
-            spent, calls, stats = measure(token, args.requests, args.seed)
+            spent, calls, statements, stats = measure(token, args.requests, args.seed)
             worker_spent = cpu_seconds([worker.pid])[worker.pid] - worker_before
-            report(spent, calls, stats)
+            report(spent, calls, statements, stats)
             print(f"the task worker beside it: {worker_spent / calls.total() * 1000:.3f} ms "
                   "of processor time a request")  # fmt: skip
             print(backlog(env["DATABASE_URL"]))

@@ -130,8 +130,10 @@ def test_an_unsearched_list_is_still_counted_on_its_own(api, users):
     client.get(PATH)
     body, statements = searched(client, phase="live")
     assert body["count"] == 2
-    # The token with its user, the count, the page's keys, the page's rows.
-    assert len(statements) == 4 and not any("OVER ()" in sql for sql in statements)
+    # The token with its user, the page's keys with the count beside them (a subquery
+    # of its own, not a window over the matches), the page's rows.
+    assert len(statements) == 3 and not any("OVER ()" in sql for sql in statements)
+    assert sum("SELECT COUNT(*) FROM (" in sql for sql in statements) == 1
 
 
 def test_other_lists_searched_are_counted_with_their_page(api, users):
@@ -236,3 +238,16 @@ def test_each_filter_set_has_filters_of_its_own_that_share_what_none_changes(use
     searched = ServiceFilterSet(data={"q": "flood"}, queryset=Service.objects.all())
     ServiceFilterSet(data={"q": "nothing"}, queryset=Service.objects.all())
     assert [s.name for s in searched.qs] == ["B flood"]
+
+
+@pytest.mark.parametrize("page", [3, 10**6, 2**62, 2**63, 10**30])
+def test_a_page_past_the_end_is_empty_and_still_counts_the_list(api, users, page):
+    make_estate(users, 6, other=0)
+    body = api("viewer").get(PATH, phase="live", page=page, page_size=5).json()
+    assert (body["count"], body["results"], body["next"]) == (2, [], None)
+    assert body["previous"] is not None
+
+
+def test_an_empty_list_is_counted_as_none(api, users):
+    body = api("viewer").get(PATH, phase="retired").json()
+    assert (body["count"], body["results"], body["previous"]) == (0, [], None)

@@ -198,3 +198,31 @@ def test_a_unique_value_an_edit_changes_is_still_checked(api, page, users):
     assert shown.status_code == 422
     assert "govuk-error-summary" in shown.content.decode()
     assert Supplier.objects.get(slug="bolt").name == "Bolt"
+
+
+@pytest.mark.django_db(transaction=True)  # each write a transaction of its own
+def test_a_phase_move_reads_the_head_and_marks_readiness_once_and_nests_no_savepoint(api, users):
+    """A phase move writes two audit entries (its history and its service) and changes
+    the service twice, in one transaction: the head it moved and the row it marked
+    stale are not read or marked again. An edit's save takes no savepoint inside the
+    transaction that locked the service."""
+    client = api("osr_manager")
+    service, other = _estate(users, 1)
+    sql = _writes(client, service, other)
+    head = [q for q in sql["phase"] if q.startswith('SELECT "core_auditchainhead"')]
+    seals = [q for q in sql["phase"] if 'INSERT INTO "core_auditseal"' in q]
+    marks = [q for q in sql["phase"] if q.startswith('UPDATE "readiness_readinessresult"')]
+    assert (len(head), len(seals), len(marks)) == (1, 2, 1), sql["phase"]
+    assert [q for q in sql["patch"] if "SAVEPOINT" in q] == [], sql["patch"]
+    assert ReadinessResult.objects.get(service=service).stale
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_service_reads_no_result_row_to_mark(api, users):
+    client = api("osr_manager")
+    body = {"name": "Fresh", "slug": "fresh", "delivery_group": users.own.slug}
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post("/api/v1/services", body).status_code == 201
+    sql = [q["sql"] for q in queries]
+    assert not [q for q in sql if q.startswith('UPDATE "readiness_readinessresult"')], sql
+    assert len([q for q in sql if q.startswith('SELECT "core_auditchainhead"')]) == 1

@@ -89,13 +89,61 @@ def test_a_seal_covers_what_the_entry_says_read_back_from_the_database(trail):
         assert digest(entry_content(entry, label), seal.sequence, seal.prev_hash) == seal.hash
 
 
-def test_sealing_costs_three_queries_per_entry_and_two_on_postgresql(users):
+def chain_statements(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if "core_audit" in q["sql"]]
+
+
+def head_reads(statements: list[str]) -> int:
+    return sum(s.startswith("SELECT") and "core_auditchainhead" in s for s in statements)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sealing_costs_three_queries_per_entry_and_two_on_postgresql():
     """The head read, the seal stored and the head moved; PostgreSQL does the last two
     in one statement."""
-    with CaptureQueriesContext(connection) as captured, acting_as(users.admin):
+    PersonFactory()  # the first seal starts the chain's head
+    with CaptureQueriesContext(connection) as captured:
         PersonFactory()
-    chain = [q["sql"] for q in captured.captured_queries if "core_audit" in q["sql"]]
+    chain = chain_statements(captured)
     assert len(chain) == (2 if connection.vendor == "postgresql" else 3), chain
+    assert head_reads(chain) == 1
+    assert verify()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_reads_the_head_once_however_many_entries_it_seals():
+    """It holds the head from its first seal, so the head stays where it moved it."""
+    PersonFactory()  # the first seal starts the chain's head
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        PersonFactory()
+        PersonFactory()
+        ServiceFactory()
+    chain = chain_statements(captured)
+    assert head_reads(chain) == 1, chain
+    assert AuditSeal.objects.count() > 3
+    assert verify()[0]
+    # The next transaction reads it again.
+    with CaptureQueriesContext(connection) as captured:
+        PersonFactory()
+    assert head_reads(chain_statements(captured)) == 1
+    assert verify()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seal_undone_with_its_savepoint_is_not_taken_for_the_head():
+    """A rolled-back savepoint takes back the head's move with the seal: the next seal
+    reads the head from the database, and the chain has no gap."""
+    PersonFactory(name="First")  # the first seal starts the chain's head
+    with transaction.atomic():
+        PersonFactory(name="Kept")
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            PersonFactory(name="Undone")
+            1 / 0  # noqa: B018
+        with CaptureQueriesContext(connection) as captured:
+            PersonFactory(name="Kept too")
+    assert head_reads(chain_statements(captured)) == 1
+    assert not Person.objects.filter(name="Undone").exists()
+    assert [s.sequence for s in seals()] == [1, 2, 3]
     assert verify()[0]
 
 

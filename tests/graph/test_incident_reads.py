@@ -91,3 +91,19 @@ def test_incident_contacts_cost_the_same_queries_for_one_or_many_contacts(api, p
     body = token.get("/api/v1/services/warnings/incident-contacts").json()
     assert len(body["services"]) == 4 + 8
     assert all(s["delivery_group"] == "Floods" for s in body["services"])
+
+
+@pytest.mark.parametrize("answer", ["impact", "incident-contacts"])
+def test_the_graphs_version_is_read_with_the_service_an_answer_is_about(api, estate, answer):
+    token = api("viewer")
+    path = f"/api/v1/services/warnings/{answer}"
+    token.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        assert token.get(path).status_code == 200
+    reading = [q["sql"] for q in captured.captured_queries if "graph_graphversion" in q["sql"]]
+    assert len(reading) == 1 and '"catalogue_service"."slug" =' in reading[0], reading
+    # A dependency added since is in the next answer: the version read with the
+    # service is the one the write left.
+    consumer = ServiceFactory(slug="new-consumer", delivery_group=estate["live"].delivery_group)
+    DependencyFactory(from_service=consumer, to_service=estate["live"])
+    assert "new-consumer" in token.get(path).text

@@ -63,10 +63,41 @@ def row(service: Service) -> ReadinessResult:
     return ReadinessResult.objects.get(service=service)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_change_raises_the_generation_even_of_a_row_already_stale(stored_stale):
     assert row(stored_stale).generation == 1
-    results_changed([stored_stale.pk])
+    results_changed([stored_stale.pk])  # a transaction of its own, after the fixture's
     assert row(stored_stale).stale and row(stored_stale).generation == 2
+
+
+def marks(captured) -> list[str]:
+    return [q["sql"] for q in captured if q["sql"].startswith('UPDATE "readiness_readinessresult"')]
+
+
+def test_a_transaction_marks_a_row_once_for_its_changes_until_an_evaluation_loads(users):
+    """Its changes commit together: one rise of the generation stops any evaluation
+    loaded before them from being stored. One loaded after the first change, inside the
+    transaction, must not be stored over the next: that one marks the row again."""
+    service = ServiceFactory(delivery_group=users.own, phase="discovery")
+    refresh_ids([service.pk], today=today())
+    with CaptureQueriesContext(connection) as captured:
+        results_changed([service.pk])
+        results_changed([service.pk])
+    assert len(marks(captured)) == 1
+    assert row(service).stale and row(service).generation == 1
+    current_evaluation(read_afresh(service), today=today())  # loads, and stores
+    with CaptureQueriesContext(connection) as captured:
+        results_changed([service.pk])
+    assert len(marks(captured)) == 1
+    assert row(service).stale
+
+
+def test_a_new_service_has_no_row_to_mark(users):
+    with CaptureQueriesContext(connection) as captured:
+        service = ServiceFactory(delivery_group=users.own, phase="discovery")
+    assert marks(captured) == []
+    assert not ReadinessResult.objects.filter(service=service).exists()
+    assert current_evaluation(read_afresh(service), today=today()).requirements
 
 
 def test_a_normal_refresh_stores_and_keeps_the_generation(stored_stale):

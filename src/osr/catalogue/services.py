@@ -34,7 +34,10 @@ def save_form(form: ModelForm, *, by) -> Model:
     """Save a validated form (create or update) as one audited transaction."""
     creating = form.instance.pk is None
     try:
-        with transaction.atomic():
+        # Inside a caller's transaction (an API update holds the row from its version
+        # check to the write), no savepoint: a failure here fails the whole transaction,
+        # which ``Conflict`` leaves in any case.
+        with transaction.atomic(savepoint=False):
             obj = form.save()
             if creating and isinstance(obj, Service):
                 PhaseChange.objects.create(
@@ -54,6 +57,8 @@ def move_service(service: Service, phase: str, *, by, reason: str = "", force: b
 def delete_object(obj: Model, *, by) -> None:
     """Delete an object, or raise ``InUse`` naming what still refers to it."""
     try:
+        # A savepoint: naming what refers to the object reads the database after
+        # the refusal.
         with transaction.atomic():
             obj.delete()
     except ProtectedError as error:

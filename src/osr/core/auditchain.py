@@ -69,7 +69,15 @@ _HEAD = OneBy(lambda: AuditChainHead.objects.select_for_update(), "pk")
 
 def locked_head(using: str) -> AuditChainHead:
     """The chain's head, locked until the transaction ends (started where the seals end
-    on a new database)."""
+    on a new database).
+
+    Where this transaction has already moved the head, it holds the head's row, so
+    the head is where it left it: a write that seals several entries (a new service
+    and its first phase) reads the head once.
+    """
+    moved = _moved_here(connections[using])
+    if moved is not None:
+        return AuditChainHead(pk=HEAD, sequence=moved[0], hash=moved[1])
     head = _HEAD.get(HEAD, using)
     if head is None:
         # A new (or flushed) database: start the chain where the seals end, and
@@ -96,15 +104,32 @@ def append_seals(using: str, rows: list[SealRow]) -> None:
     """
     insert, move_head, insert_and_move = _statements(using)
     _entry, sequence, _previous, sealed, _actor = rows[-1]
-    with connections[using].cursor() as cursor:
+    connection = connections[using]
+    with connection.cursor() as cursor:
         if len(rows) == 1 and insert_and_move:
             cursor.execute(insert_and_move, [*rows[0], sequence, sealed, HEAD])
-            return
-        if len(rows) == 1:
-            cursor.execute(insert, rows[0])
         else:
-            cursor.executemany(insert, rows)
-        cursor.execute(move_head, [sequence, sealed, HEAD])
+            if len(rows) == 1:
+                cursor.execute(insert, rows[0])
+            else:
+                cursor.executemany(insert, rows)
+            cursor.execute(move_head, [sequence, sealed, HEAD])
+    if connection.in_atomic_block:
+        connection._audit_head_moved = (connection.run_on_commit, sequence, sealed)  # type: ignore[attr-defined]
+
+
+def _moved_here(connection) -> tuple[int, str] | None:
+    """Where this transaction last moved the head (sequence, hash), if it has.
+
+    Kept with the connection's list of on-commit callbacks at that moment: Django
+    starts a new list when the transaction ends and when a savepoint is rolled back
+    (which may have undone the move), so a kept head counts only while its list is
+    still the connection's.
+    """
+    moved = getattr(connection, "_audit_head_moved", None)
+    if moved is None or not connection.in_atomic_block or moved[0] is not connection.run_on_commit:
+        return None
+    return moved[1], moved[2]
 
 
 _written: dict[str, tuple[str, str, str | None]] = {}

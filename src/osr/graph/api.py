@@ -21,6 +21,7 @@ from . import export, services
 from . import findings as rules
 from .impact_api import ImpactOut, impact_answer, impact_csv_response, subject_or_404
 from .importing import ImportResult
+from .kept_index import version_read
 from .queries import cycles, paths
 from .reports import incident_dict
 
@@ -236,7 +237,8 @@ def service_dependencies(request, slug: str, params: Query[DependenciesQuery]):
 def service_impact(request, slug: str, params: Query[PageQuery]):
     _read(request)
     service = subject_or_404(slug)
-    return impact_answer(request, services.impact(service, params.page, params.page_size))
+    with version_read(service.graph_stamp):  # type: ignore[attr-defined]
+        return impact_answer(request, services.impact(service, params.page, params.page_size))
 
 
 @router.get(
@@ -257,7 +259,9 @@ def service_impact_export(request, slug: str):
 )
 def service_incident_contacts(request, slug: str):
     _read(request)
-    return incident_dict(services.incidents(subject_or_404(slug), now=timezone.now()))
+    service = subject_or_404(slug)
+    with version_read(service.graph_stamp):  # type: ignore[attr-defined]
+        return incident_dict(services.incidents(service, now=timezone.now()))
 
 
 @router.get(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Subquery
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Schema
 
@@ -12,6 +13,7 @@ from osr.core.compiled import OneBy
 from osr.core.shortcuts import one_or_404
 
 from .impact import Impact
+from .models import GraphVersion
 from .reports import impact_csv, impact_dict
 from .services import impact_in_chunks
 
@@ -68,12 +70,21 @@ class ImpactOut(Schema):
     )
 
 
-_SUBJECT = OneBy(lambda: Service.objects.only("slug", "name", "phase"), "slug")
+def _subjects():
+    stamp = GraphVersion.objects.filter(pk=1).values("stamp")[:1]
+    return Service.objects.only("slug", "name", "phase").annotate(graph_stamp=Subquery(stamp))
+
+
+_SUBJECT = OneBy(_subjects, "slug")
 
 
 def subject_or_404(slug: str) -> Service:
     """The service an impact or incident answer is about, or Http404: only what the answer
-    shows of it (slug, name, phase) is read, not the whole row with its group and team."""
+    shows of it (slug, name, phase) is read, not the whole row with its group and team.
+
+    The graph's version comes with it (``graph_stamp``, None before the graph's first
+    write), for the answer's index (``kept_index.version_read``).
+    """
     return one_or_404(_SUBJECT, slug)
 
 

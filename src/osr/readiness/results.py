@@ -206,7 +206,7 @@ def refresh(
             today,
             read.get(item.service_id, 0),
         )
-        for item in load(services.order_by("id"))
+        for item in _load_to_store(services.order_by("id"))
     ]
     _store(rows)
     return len(rows)
@@ -219,6 +219,20 @@ def _store(rows: list[ReadinessResult]) -> None:
             "readiness results changed while evaluated, left stale",
             extra={"services": len(rows) - written},
         )
+
+
+def _load_to_store(services: QuerySet[Service]) -> list[Loaded]:
+    """The services' inputs, loaded for results to store over rows at the generations
+    read before.
+
+    A change after this load must raise its services' generations, so that the
+    results are not stored: a change later in a transaction that has already marked
+    them stale marks them again (``results_changed``).
+    """
+    waiting = getattr(transaction.get_connection(), "_readiness_waiting", None)
+    if waiting is not None:
+        waiting.marked.clear()
+    return load(services)
 
 
 def refresh_ids(
@@ -311,7 +325,7 @@ def current_evaluation(
             counted, generation, detail = stored
             if counted:
                 return evaluation_from(detail)
-    (loaded,) = load(Service.objects.filter(pk=service.pk))
+    (loaded,) = _load_to_store(Service.objects.filter(pk=service.pk))
     evaluation = evaluate(
         policy, loaded.facts, loaded.evidence, loaded.waivers, today, checks=registered_checks()
     )
@@ -365,9 +379,14 @@ class _Waiting:
     queue: list  # the connection's on-commit list when the first change came
     ids: set[int] = field(default_factory=set)
     ran: bool = False
+    # Those whose rows this transaction has already marked stale (new services too,
+    # which have no row yet), with no evaluation loaded since (``_load_to_store``): a
+    # second change to one (a phase move's history and its service) has nothing more
+    # to mark.
+    marked: set[int] = field(default_factory=set)
 
 
-def results_changed(service_ids: Iterable[int | None]) -> None:
+def results_changed(service_ids: Iterable[int | None], *, new: bool = False) -> None:
     """What these services' results were evaluated from has changed: mark them stale
     now, in the caller's transaction, and have the task worker re-evaluate them once
     it commits.
@@ -379,16 +398,28 @@ def results_changed(service_ids: Iterable[int | None]) -> None:
 
     Apps above readiness call this where they write without saving a model (a
     queryset ``update``); a registered model's save or delete calls it for them.
+    ``new``: the services were added in this transaction, so have no row to mark.
     """
     ids = {pk for pk in service_ids if pk is not None}
     if not ids:
         return
-    # The generation rises even on a row already stale: an evaluation loaded before
-    # this change must not be stored over it (see ``result_store``).
-    ReadinessResult.objects.filter(service_id__in=ids).update(
-        stale=True, generation=F("generation") + 1
-    )
     connection = transaction.get_connection()
+    waiting = _waiting_on(connection)
+    unmarked = ids - waiting.marked
+    if unmarked and not new:
+        # The generation rises even on a row already stale: an evaluation loaded before
+        # this change must not be stored over it (see ``result_store``).
+        ReadinessResult.objects.filter(service_id__in=unmarked).update(
+            stale=True, generation=F("generation") + 1
+        )
+    if connection.in_atomic_block:
+        waiting.marked |= unmarked
+    waiting.ids |= ids
+    transaction.on_commit(functools.partial(_refresh_waiting, waiting))
+
+
+def _waiting_on(connection) -> _Waiting:
+    """The services changed in the connection's transaction so far."""
     waiting = getattr(connection, "_readiness_waiting", None)
     # One refresh per transaction: each change asks for it, and the first to run does
     # it for all. A rolled-back savepoint gives the connection a new on-commit list
@@ -401,8 +432,7 @@ def results_changed(service_ids: Iterable[int | None]) -> None:
     ):
         waiting = _Waiting(connection.run_on_commit)
         setattr(connection, "_readiness_waiting", waiting)  # noqa: B010
-    waiting.ids |= ids
-    transaction.on_commit(functools.partial(_refresh_waiting, waiting))
+    return waiting
 
 
 def _refresh_waiting(waiting: _Waiting) -> None:

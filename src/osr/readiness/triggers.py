@@ -49,7 +49,9 @@ def refresh_when_saved(model: type[M], services_of: Callable[[M], Iterable[int |
 def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs) -> None:
     if raw:  # fixtures being loaded: ``osr readiness refresh`` follows
         return
-    results_changed(_sources[sender](instance))
+    # A service just added has no stored result yet to mark.
+    new = sender is Service and kwargs.get("created", False)
+    results_changed(_sources[sender](instance), new=new)
 
 
 def _contract_services(contract: Contract) -> Iterable[int]:
