@@ -1,5 +1,4 @@
-"""The load bench's mix in one process: the server's processor time and SQL statements a
-request, by operation.
+"""The load bench's mix in one process: processor time and SQL statements a request, by operation.
 
 ``bench/load.py`` measures what clients see of ``osr serve``; there, a request's cost
 includes what the machine's sharing adds (gunicorn, sockets, five workers, PostgreSQL
