@@ -1,5 +1,5 @@
-"""The base of every list's filter set: its form class made once, and its filters copied
-lightly for each list."""
+"""The base of every list's filter set: its form class made once, and its filters and the
+form's fields copied lightly for each list."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import copy
 from typing import ClassVar
 
 import django_filters
+from django import forms
 from django.http import QueryDict
 
 
@@ -47,9 +48,34 @@ class FilterSet(django_filters.FilterSet):
         form_class = FilterSet._form_classes.get(cls)
         if form_class is None:
             form_class = super().get_form_class()
+            form_class.base_fields = _FieldsCopiedLightly(form_class.base_fields)
             if not any(callable(getattr(f, "queryset", None)) for f in self.filters.values()):
                 FilterSet._form_classes[cls] = form_class
         return form_class
+
+
+class _FieldsCopiedLightly(dict):
+    """A filter form class's fields, which each form made from the class copies lightly.
+
+    A form deep-copies its class's fields: their widgets, error messages, choices
+    and every choice in them, a third of what a list's filter set costs. A filter
+    form sets nothing on its fields, nor on anything they hold, so each form gets its
+    own copy of each field and widget, sharing what they hold but for a choice
+    field's queryset, copied so that each form reads its choices afresh.
+    """
+
+    def __deepcopy__(self, memo) -> dict[str, forms.Field]:
+        return {name: _field_copy(field) for name, field in self.items()}
+
+
+def _field_copy(field: forms.Field) -> forms.Field:
+    copied = copy.copy(field)
+    copied.widget = copy.copy(field.widget)
+    copied.widget.attrs = dict(field.widget.attrs)
+    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+        # Through the field's setter, which gives the copied widget the choices too.
+        copied.queryset = field.queryset.all()
+    return copied
 
 
 def _own_copy(filter_: django_filters.Filter) -> django_filters.Filter:
