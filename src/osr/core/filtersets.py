@@ -64,7 +64,7 @@ class _FieldsCopiedLightly(dict):
     field's queryset, copied so that each form reads its choices afresh.
     """
 
-    def __deepcopy__(self, memo) -> dict[str, forms.Field]:
+    def __deepcopy__(self, _memo) -> dict[str, forms.Field]:
         return {name: _field_copy(field) for name, field in self.items()}
 
 
