@@ -72,9 +72,9 @@ def _field_copy(field: forms.Field) -> forms.Field:
     copied = copy.copy(field)
     copied.widget = copy.copy(field.widget)
     copied.widget.attrs = dict(field.widget.attrs)
-    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+    if isinstance(copied, forms.ModelChoiceField) and copied.queryset is not None:
         # Through the field's setter, which gives the copied widget the choices too.
-        copied.queryset = field.queryset.all()
+        copied.queryset = copied.queryset.all()
     return copied
 
 
