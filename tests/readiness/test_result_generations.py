@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from osr.catalogue.models import Service
 from osr.readiness import result_store, results
+from osr.readiness.changes import results_changed
 from osr.readiness.models import ReadinessResult
-from osr.readiness.results import current_evaluation, ensure_current, refresh_ids, results_changed
+from osr.readiness.results import current_evaluation, ensure_current, refresh_ids
 from osr.readiness.tasks import refresh_results
 
 from ..factories import ServiceFactory

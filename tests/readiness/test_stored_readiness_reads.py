@@ -13,8 +13,9 @@ from django.utils import timezone
 from osr.catalogue.models import Service
 from osr.readiness import api as readiness_api
 from osr.readiness import results, services
+from osr.readiness.changes import results_changed
 from osr.readiness.models import ReadinessResult
-from osr.readiness.results import current_evaluation, results_changed
+from osr.readiness.results import current_evaluation
 
 from ..conftest import ApiClient, make_user
 from ..factories import ServiceFactory

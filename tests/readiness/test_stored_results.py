@@ -11,16 +11,11 @@ from django.utils import timezone
 
 from osr.catalogue.models import Service
 from osr.readiness import services
+from osr.readiness.changes import results_changed
 from osr.readiness.flags import flags_for
 from osr.readiness.loading import load
 from osr.readiness.models import Evidence, ReadinessResult
-from osr.readiness.results import (
-    detail_of,
-    ensure_current,
-    evaluation_of,
-    refresh_due,
-    results_changed,
-)
+from osr.readiness.results import detail_of, ensure_current, evaluation_of, refresh_due
 
 from ..factories import ServiceFactory
 from .factories import EvidenceFactory, WaiverFactory

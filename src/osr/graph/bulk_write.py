@@ -38,7 +38,7 @@ from django.utils import timezone
 from osr.catalogue import services as catalogue
 from osr.catalogue.models import Dependency, ExternalSystem, PhaseChange, Service
 from osr.core import audit_bulk
-from osr.readiness.results import results_changed
+from osr.readiness.changes import results_changed
 from osr.readiness.signals import on_service_saved
 
 from .models import GraphVersion

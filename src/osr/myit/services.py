@@ -12,7 +12,7 @@ from django.utils import timezone
 from osr.catalogue.models import Component, Dependency, Service
 from osr.core.audit import acting_as
 from osr.core.refusals import Conflicting
-from osr.readiness.results import results_changed
+from osr.readiness.changes import results_changed
 
 from .checks import CheckResult, evaluate
 from .choices import SyncStatus

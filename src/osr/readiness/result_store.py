@@ -1,7 +1,7 @@
 """Writing stored readiness results so that an older evaluation never overwrites a newer change.
 
 A change marks a service's row stale and raises its ``generation`` in the writer's
-transaction (``results.results_changed``). Whoever evaluates a service reads the
+transaction (``changes.results_changed``). Whoever evaluates a service reads the
 row's generation first, then loads what the evaluation needs, and stores it only
 over a row whose generation is still the one it read. An evaluation whose inputs
 were loaded before a change committed therefore leaves the row stale, and the next

@@ -1,7 +1,7 @@
 """Stored readiness results: each service's evaluation kept, so that lists read it, not redo it.
 
 A result is re-evaluated by the task worker once a change to anything it was evaluated
-from commits (``triggers`` and the apps that register checks call ``results_changed``); in
+from commits (``triggers`` and the apps that register checks call ``changes.results_changed``); in
 bulk by ``osr readiness refresh`` after a new policy or release; by the daily job
 (``refresh_due``), which brings every result to the new day; and by a reader,
 first, whenever a result is missing or no longer counts: marked stale, stored
@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from osr.catalogue.models import Service
 from osr.catalogue.phase_hooks import Blocker
 
+from .changes import forget_marks
 from .checks import registered_checks
 from .engine import Evaluation, GateResult, RequirementResult, evaluate
 from .flags import PortfolioFlag, flags_for
@@ -227,11 +225,9 @@ def _load_to_store(services: QuerySet[Service]) -> list[Loaded]:
 
     A change after this load must raise its services' generations, so that the
     results are not stored: a change later in a transaction that has already marked
-    them stale marks them again (``results_changed``).
+    them stale marks them again (``changes.results_changed``).
     """
-    waiting = getattr(transaction.get_connection(), "_readiness_waiting", None)
-    if waiting is not None:
-        waiting.marked.clear()
+    forget_marks()
     return load(services)
 
 
@@ -367,86 +363,3 @@ def refresh_due(*, today: dt.date) -> dict[str, int]:
     current = ReadinessResult.objects.filter(counting(policy, today), evaluated_on=today)
     due = Service.objects.exclude(pk__in=current.values("service_id")).values_list("id", flat=True)
     return {"refreshed": refresh_ids(list(due), today=today)}
-
-
-# --- after a change ------------------------------------------------------------------------
-
-
-@dataclass
-class _Waiting:
-    """The services a transaction changed, refreshed together once it commits."""
-
-    queue: list  # the connection's on-commit list when the first change came
-    ids: set[int] = field(default_factory=set)
-    ran: bool = False
-    # Those whose rows this transaction has already marked stale (new services too,
-    # which have no row yet), with no evaluation loaded since (``_load_to_store``): a
-    # second change to one (a phase move's history and its service) has nothing more
-    # to mark.
-    marked: set[int] = field(default_factory=set)
-
-
-def results_changed(service_ids: Iterable[int | None], *, new: bool = False) -> None:
-    """What these services' results were evaluated from has changed: mark them stale
-    now, in the caller's transaction, and have the task worker re-evaluate them once
-    it commits.
-
-    The request that made the change does not evaluate them itself (a service's
-    evaluation costs more than the rest of a catalogue write), nor does an import of
-    thousands. The rows are stale in the meantime, and whatever reads one first
-    evaluates it (``ensure_current``), so nothing shows a stale result as current.
-
-    Apps above readiness call this where they write without saving a model (a
-    queryset ``update``); a registered model's save or delete calls it for them.
-    ``new``: the services were added in this transaction, so have no row to mark.
-    """
-    ids = {pk for pk in service_ids if pk is not None}
-    if not ids:
-        return
-    connection = transaction.get_connection()
-    waiting = _waiting_on(connection)
-    unmarked = ids - waiting.marked
-    if unmarked and not new:
-        # The generation rises even on a row already stale: an evaluation loaded before
-        # this change must not be stored over it (see ``result_store``).
-        ReadinessResult.objects.filter(service_id__in=unmarked).update(
-            stale=True, generation=F("generation") + 1
-        )
-    if connection.in_atomic_block:
-        waiting.marked |= unmarked
-    waiting.ids |= ids
-    transaction.on_commit(functools.partial(_refresh_waiting, waiting))
-
-
-def _waiting_on(connection) -> _Waiting:
-    """The services changed in the connection's transaction so far."""
-    waiting = getattr(connection, "_readiness_waiting", None)
-    # One refresh per transaction: each change asks for it, and the first to run does
-    # it for all. A rolled-back savepoint gives the connection a new on-commit list
-    # (its callbacks dropped), so a later change starts afresh.
-    if (
-        waiting is None
-        or waiting.ran
-        or not connection.in_atomic_block
-        or waiting.queue is not connection.run_on_commit
-    ):
-        waiting = _Waiting(connection.run_on_commit)
-        setattr(connection, "_readiness_waiting", waiting)  # noqa: B010
-    return waiting
-
-
-def _refresh_waiting(waiting: _Waiting) -> None:
-    if waiting.ran:
-        return
-    waiting.ran = True
-    try:
-        from .tasks import refresh_queued, refresh_results
-
-        # Changes committed together share one refresh, which loads their services
-        # together: one still waiting evaluates every result stale or missing when it
-        # starts, these included.
-        if refresh_queued():
-            return
-        refresh_results.enqueue(sorted(waiting.ids))
-    except Exception:  # the change is committed; the stale rows are evaluated when next read
-        log.exception("readiness results not queued", extra={"services": len(waiting.ids)})

@@ -8,7 +8,7 @@ automatic check names the models its check loads, in its ``AppConfig.ready``:
 
 A save or delete of such a model marks the services' results stale in the same
 transaction and re-evaluates them once it commits. A write that sends no signal
-(a queryset ``update``) calls ``results.results_changed`` itself.
+(a queryset ``update``) calls ``changes.results_changed`` itself.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from osr.catalogue.models import (
     Supplier,
 )
 
+from .changes import results_changed
 from .models import Evidence, Waiver
-from .results import results_changed
 
 M = TypeVar("M", bound=Model)
 
