@@ -103,19 +103,20 @@ MIDDLEWARE = [
     # Every error answer under /api/ is JSON, whatever inside produced it.
     "osr.core.api_errors.ApiErrorsMiddleware",
     "osr.core.middleware.NulCharacterMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, sign-in and messages are Django's, for pages only: the API signs
+    # its callers in by bearer token alone (osr.core.page_middleware).
+    "osr.core.page_middleware.PageSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "osr.core.page_middleware.PageAuthenticationMiddleware",
     # Every page needs a signed-in user; a view open to anyone is marked with
     # ``login_not_required`` (sign-in, probes, metrics, OIDC, webhooks, and the
-    # API and admin, which check their callers themselves). Before the CSRF
-    # check, so that a visitor who is not signed in is sent to sign in rather
-    # than shown a CSRF failure.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # admin, which checks its callers itself). Before the CSRF check, so that a
+    # visitor who is not signed in is sent to sign in rather than shown a CSRF failure.
+    "osr.core.page_middleware.PageLoginRequiredMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "osr.core.middleware.BearerTokenMiddleware",
     "osr.core.idempotency.IdempotencyMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "osr.core.page_middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "osr.core.audit.AuditlogMiddleware",
     "osr.core.sessions.SessionTimeoutMiddleware",

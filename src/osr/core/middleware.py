@@ -7,12 +7,14 @@ to anyone are marked with ``login_not_required`` where they are defined.
 import re
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import RequestDataTooBig
 from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.utils import timezone
 
+from .api_errors import is_api
 from .logging import request_id as current_request_id
 from .tokens import services as tokens
 
@@ -59,15 +61,17 @@ class BearerTokenMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if request.path.startswith("/api/") and header:
-            scheme, _, raw = header.partition(" ")
-            if scheme.lower() == "bearer" and raw.strip():
-                token, request.token_refusal = tokens.check(raw.strip(), now=timezone.now())
-                if token is not None:
-                    request.user = request.token_user = token.user
-                    request.api_token = token
-                    request._dont_enforce_csrf_checks = True
+        if not is_api(request):
+            return self.get_response(request)
+        # The API has no session to sign in by (see ``page_middleware``): its caller
+        # is the token's user, or nobody.
+        request.user = AnonymousUser()
+        scheme, _, raw = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() == "bearer" and raw.strip():
+            token, request.token_refusal = tokens.check(raw.strip(), now=timezone.now())
+            if token is not None:
+                request.user = request.token_user = token.user
+                request.api_token = token
         return self.get_response(request)
 
 

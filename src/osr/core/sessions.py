@@ -11,6 +11,8 @@ from django.contrib import auth, messages
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from .api_errors import is_api
+
 SIGNED_IN_AT = "osr_signed_in_at"
 LAST_SEEN = "osr_last_seen"
 # Recording every request would write the session to the database every time.
@@ -50,7 +52,7 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if getattr(request, "token_user", None) is None and auth.SESSION_KEY in request.session:
+        if not is_api(request) and auth.SESSION_KEY in request.session:
             reason = why_ended(request.session, time.time())
             if reason:
                 auth.logout(request)
