@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import Group
 
 from osr.catalogue import models
+from osr.core.roles import assign_role
 
 from ..conftest import ApiClient, make_user
 from ..factories import (
@@ -501,3 +503,50 @@ def test_page_hides_edit_links_from_who_may_not_edit(page, users):
     ServiceFactory(slug="flood", delivery_group=users.own)
     assert b"/services/flood/edit" in page("delivery").get("/services/flood").content
     assert b"/services/flood/edit" not in page("outsider").get("/services/flood").content
+
+
+def _patched_with_statements(client: ApiClient, path: str, body: dict):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    etag = client.current_etag(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.patch(path, body, if_match=etag)
+    return response, [q["sql"] for q in queries]
+
+
+def test_an_api_write_reads_its_callers_roles_and_groups_with_no_statement_of_their_own(users):
+    ServiceFactory(slug="flood", delivery_group=users.own)
+    client = ApiClient(users.delivery)
+    response, statements = _patched_with_statements(
+        client, "/api/v1/services/flood", {"description": "Changed"}
+    )
+    assert response.status_code == 200, response.content
+    # The roles ride with the token; the groups are read through the person, in one query.
+    assert [s for s in statements if s.startswith('SELECT "auth_group"')] == []
+    assert [s for s in statements if s.startswith('SELECT "catalogue_person"')] == []
+    assert len([s for s in statements if 'FROM "catalogue_deliverygroup"' in s]) == 1
+
+
+def test_a_role_or_group_taken_away_counts_from_the_callers_next_request(users):
+    ServiceFactory(slug="flood", delivery_group=users.own)
+    client = ApiClient(users.delivery)
+    path = "/api/v1/services/flood"
+    assert _patched_with_statements(client, path, {"description": "One"})[0].status_code == 200
+    users.own.members.remove(users.delivery.person)
+    assert _patched_with_statements(client, path, {"description": "Two"})[0].status_code == 403
+    users.own.members.add(users.delivery.person)
+    assign_role(users.delivery, "viewer")
+    assert _patched_with_statements(client, path, {"description": "Three"})[0].status_code == 403
+
+
+def test_a_person_with_several_roles_works_in_each_roles_groups(users):
+    both = make_user(
+        "both", "delivery", member_of=[users.own], manages=(users.other, "osr_manager")
+    )
+    both.groups.add(Group.objects.get(name="osr_manager"))
+    ServiceFactory(slug="flood", delivery_group=users.own)
+    ServiceFactory(slug="rivers", delivery_group=users.other)
+    client = ApiClient(both)
+    for path in ("/api/v1/services/flood", "/api/v1/services/rivers"):
+        assert _patched_with_statements(client, path, {"description": "x"})[0].status_code == 200

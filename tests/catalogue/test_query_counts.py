@@ -133,12 +133,12 @@ API_QUERIES = {
 
 # Session, user, count and page, plus what the permission checks and filter forms read.
 PAGE_QUERIES = {
-    "services": 9,
-    "components": 8,
+    "services": 8,
+    "components": 7,
     "suppliers": 7,
     "contracts": 8,
     "external-systems": 7,
-    "dependencies": 8,
+    "dependencies": 7,
     "delivery-groups": 8,
     "teams": 8,
     "people": 7,

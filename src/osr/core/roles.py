@@ -6,6 +6,7 @@ so pages, the API and the CLI all ask ``user.has_perm(...)`` in the same way.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.db.models import Exists
 
 VIEWER = "viewer"
 DELIVERY = "delivery"
@@ -29,7 +30,7 @@ def ensure_role_groups() -> None:
 
 
 def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
-    """The role names of a user, read once per user object."""
+    """The role names of a user, read once per user object (or with it: ``held_by``)."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_osr_roles", None)
@@ -37,6 +38,20 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
         user._osr_roles = cached  # type: ignore[union-attr,attr-defined]
     return cached
+
+
+def held_by(user_id) -> dict[str, Exists]:
+    """Whether the user ``user_id`` refers to (an ``OuterRef``) holds each role, as
+    annotations named ``holds_<role>``: read in the statement that reads the user, not
+    in one of its own. ``remember_held`` keeps them on the user."""
+    return {
+        f"holds_{role}": Exists(Group.objects.filter(user=user_id, name=role)) for role in ROLES
+    }
+
+
+def remember_held(user, row) -> None:
+    """Keep on ``user`` the roles ``row``, annotated by ``held_by``, says the user holds."""
+    user._osr_roles = frozenset(role for role in ROLES if getattr(row, f"holds_{role}"))
 
 
 def is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
