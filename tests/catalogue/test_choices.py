@@ -203,3 +203,39 @@ def test_someone_who_may_add_nothing_still_gets_the_403_page(page, users):
     response = page("viewer").post("/services/add", NEW_SERVICE | {"delivery_group": "farming"})
     assert response.status_code == 403
     assert b'name="name"' not in response.content
+
+
+# --- A dependency already recorded ---------------------------------------------------
+
+
+def test_a_dependency_already_recorded_is_refused_on_the_page_saying_so(page, users):
+    from ..browsing import forms_of
+    from ..factories import DependencyFactory
+
+    ours = ServiceFactory(slug="ours", name="Rural payments", delivery_group=users.own)
+    ServiceFactory(slug="theirs", name="Defra ID", delivery_group=users.other)
+    DependencyFactory(from_service=ours, to_service=models.Service.objects.get(slug="theirs"))
+    browser = page("delivery")
+    (form,) = [
+        f
+        for f in forms_of(browser.get("/dependencies/add").content.decode(), "/dependencies/add")
+        if "from_service" in f.names
+    ]
+    data = form.as_post() | {"from_service": ["ours"], "to_service": ["theirs"]}
+    response = browser.post(form.action, data)
+    assert response.status_code == 422
+    assert "Rural payments already depends on Defra ID" in error_summary(response)
+    assert ours.dependencies.count() == 1
+
+
+def test_a_dependency_already_recorded_is_a_conflict_in_the_api_saying_so(api, users):
+    ServiceFactory(slug="ours", name="Rural payments", delivery_group=users.own)
+    ServiceFactory(slug="theirs", name="Defra ID", delivery_group=users.other)
+    body = {"from_service": "ours", "to_service": "theirs"}
+    client = api("delivery")
+    assert client.post("/api/v1/dependencies", body).status_code == 201
+    again = client.post("/api/v1/dependencies", body)
+    assert again.status_code == 409
+    assert again.json()["errors"]["__all__"] == [
+        "Rural payments already depends on Defra ID: this dependency is already recorded"
+    ]

@@ -226,3 +226,19 @@ def test_a_new_service_reads_no_result_row_to_mark(api, users):
     sql = [q["sql"] for q in queries]
     assert not [q for q in sql if q.startswith('UPDATE "readiness_readinessresult"')], sql
     assert len([q for q in sql if q.startswith('SELECT "core_auditchainhead"')]) == 1
+
+
+def test_adding_a_dependency_asks_the_database_once_whether_it_is_already_recorded(api, users):
+    """The form checks a dependency's constraints itself: one target, not on itself (no
+    query), and not already recorded (one), with no check of Django's asking again."""
+    service, other = _estate(users, 1)
+    client = api("osr_manager")
+    body = {"from_service": service.slug, "to_service": other.slug, "kind": "runtime_api"}
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post("/api/v1/dependencies", body).status_code == 201
+    statements = [q["sql"] for q in queries]
+    assert not [s for s in statements if '"_check"' in s], statements
+    assert (
+        len([s for s in statements if s.startswith('SELECT 1 AS "a" FROM "catalogue_dependency"')])
+        == 1
+    )

@@ -341,6 +341,9 @@ class DependencyForm(CatalogueForm):
 
     # A service may depend on any other; the "from" side is the one being edited.
     chosen_by_rule = {"from_service": "catalogue.add_dependency"}
+    # clean() checks the model's two check constraints, and validate_unique() its two
+    # unique ones, in the query that says which dependency is already recorded.
+    checks_model_constraints = True
 
     class Meta:
         model = models.Dependency
@@ -369,19 +372,28 @@ class DependencyForm(CatalogueForm):
             self.add_error("to_service", "A service cannot depend on itself")
         return data
 
-    def duplicate(self) -> bool:
-        """The same dependency is already recorded (the API answers 409)."""
+    def validate_unique(self):
+        super().validate_unique()
         data = self.cleaned_data
-        target = (
-            Q(to_service=data["to_service"])
-            if data.get("to_service")
-            else Q(to_external=data.get("to_external"))
+        if {"from_service", "to_service", "to_external"} & set(self.errors):
+            return
+        source, service, external = (
+            data.get("from_service"),
+            data.get("to_service"),
+            data.get("to_external"),
         )
-        return (
-            models.Dependency.objects.filter(target, from_service=data.get("from_service"))
-            .exclude(pk=self.instance.pk)
-            .exists()
-        )
+        target = Q(to_service=service) if service else Q(to_external=external)
+        recorded = models.Dependency.objects.filter(target, from_service=source)
+        if recorded.exclude(pk=self.instance.pk).exists():
+            # Code "unique": the API answers 409, as for any other value already taken.
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    f"{source} already depends on {service or external}: "
+                    "this dependency is already recorded",
+                    code="unique",
+                ),
+            )
 
 
 class DeliveryGroupForm(CatalogueForm):

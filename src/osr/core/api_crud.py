@@ -15,7 +15,7 @@ from ninja import Header, Router, Status
 from .api_contract import QUERY_FILTERS, ErrorOut
 from .concurrency import check_if_match, etag_of
 from .paging import Shown, paginated
-from .refusals import ALL, Conflicting, Invalid, invalid
+from .refusals import Conflicting, Invalid, invalid
 from .resources import (
     DatabaseId,
     Resource,
@@ -30,18 +30,13 @@ ALREADY_EXISTS = "Already exists"
 
 
 def validated_form(resource: Resource, data: dict[str, Any], instance: Model | None = None):
-    """The resource's form bound to data; refused as invalid, or as a duplicate (409)."""
+    """The resource's form bound to data; refused as invalid, or as taken (409)."""
     form = resource.form(data=data, instance=instance)
     if not form.is_valid():
         codes = {e.code for errs in form.errors.as_data().values() for e in errs}
         if codes & {"unique", "unique_together"}:
             raise Conflicting(invalid(form).errors, detail=ALREADY_EXISTS)
         raise invalid(form)
-    duplicate = getattr(form, "duplicate", None)
-    if duplicate is not None and duplicate():
-        raise Conflicting(
-            {ALL: [f"This {resource.singular} is already recorded"]}, detail=ALREADY_EXISTS
-        )
     return form
 
 

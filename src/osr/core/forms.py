@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -115,20 +116,32 @@ class ReferencesCheckedOnce(forms.ModelForm):
         except ValidationError as error:
             self._update_errors(error)
 
+    # Set by a form that checks every constraint of its model itself, each with its
+    # own message: the model's check would ask the database again, a query each
+    # (inside a transaction, with a savepoint around each).
+    checks_model_constraints = False
+
     def _post_clean(self):
         found = self._references_found()
         instance = self.instance
-        if not found:
+        # For this check only, in place of the model's own.
+        instead: dict[str, Callable] = {}
+        if found:
+
+            def clean_fields(exclude=None):
+                type(instance).clean_fields(instance, exclude={*(exclude or ()), *found})
+
+            instead["clean_fields"] = clean_fields
+        if self.checks_model_constraints:
+            instead["validate_constraints"] = lambda exclude=None: None
+        if not instead:
             return super()._post_clean()
-
-        def clean_fields(exclude=None):
-            type(instance).clean_fields(instance, exclude={*(exclude or ()), *found})
-
-        instance.clean_fields = clean_fields  # for this check only
+        vars(instance).update(instead)
         try:
             super()._post_clean()
         finally:
-            del instance.clean_fields
+            for name in instead:
+                del vars(instance)[name]
 
     def know_current_choices(self) -> None:
         """Let each drop-down take the object's current choice, loaded with the object,
