@@ -54,11 +54,9 @@ def measure(token: str, requests: int, seed: int) -> tuple[Counter, Counter, Cou
     import django
 
     django.setup()
-    from django.core.wsgi import get_wsgi_application
-
     from osr.core.warmup import warm
+    from osr.wsgi import application  # the URLconf and the API's schemas built, as served
 
-    application = get_wsgi_application()
     warm()  # as osr serve does before its workers fork
     gc.freeze()
     from django.db import connection
