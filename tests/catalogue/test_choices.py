@@ -225,6 +225,8 @@ def test_a_dependency_already_recorded_is_refused_on_the_page_saying_so(page, us
     response = browser.post(form.action, data)
     assert response.status_code == 422
     assert "Rural payments already depends on Defra ID" in error_summary(response)
+    # The summary leads to the field that says so.
+    assert 'href="#id_to_service"' in response.content.decode()
     assert ours.dependencies.count() == 1
 
 
@@ -236,6 +238,4 @@ def test_a_dependency_already_recorded_is_a_conflict_in_the_api_saying_so(api, u
     assert client.post("/api/v1/dependencies", body).status_code == 201
     again = client.post("/api/v1/dependencies", body)
     assert again.status_code == 409
-    assert again.json()["errors"]["__all__"] == [
-        "Rural payments already depends on Defra ID: this dependency is already recorded"
-    ]
+    assert again.json()["errors"] == {"to_service": ["Rural payments already depends on Defra ID"]}

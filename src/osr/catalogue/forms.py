@@ -385,13 +385,12 @@ class DependencyForm(CatalogueForm):
         target = Q(to_service=service) if service else Q(to_external=external)
         recorded = models.Dependency.objects.filter(target, from_service=source)
         if recorded.exclude(pk=self.instance.pk).exists():
-            # Code "unique": the API answers 409, as for any other value already taken.
+            # On the target's field, which the page's error summary links to; code
+            # "unique": the API answers 409, as for any other value already taken.
             self.add_error(
-                None,
+                "to_service" if service else "to_external",
                 forms.ValidationError(
-                    f"{source} already depends on {service or external}: "
-                    "this dependency is already recorded",
-                    code="unique",
+                    f"{source} already depends on {service or external}", code="unique"
                 ),
             )
 
