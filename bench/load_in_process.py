@@ -6,19 +6,23 @@ and the clients taking turns on two cores), and it drifts with the machine. This
 the same clients' operations, in the same proportions, through OSR's WSGI application
 in this process, and times only the application, in this thread's processor time: a
 steadier figure for judging a change by runs before and after it taken in turn,
-beside the load bench's, never instead of it.
+beside the load bench's, never instead of it. With ``--calls`` it also counts the
+function calls each request makes, which the machine's speed does not change: the
+same seed and code make the same calls, so a change shows in them whatever the day.
 
 The demo estate is loaded into a throwaway PostgreSQL database, with a task worker
 beside it as in production; OSR runs in production mode. From the project's root:
 
-    OSR_DEBUG=1 .venv/bin/python bench/load_in_process.py [--requests 3000] [--seed 1]
+    OSR_DEBUG=1 .venv/bin/python bench/load_in_process.py [--requests 3000] [--seed 1] [--calls]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
 import os
+import pstats
 import random
 import secrets
 import sys
@@ -49,8 +53,11 @@ def production_environment(database_url: str, data_dir: str) -> None:
     )
 
 
-def measure(token: str, requests: int, seed: int) -> tuple[Counter, Counter, Counter, Stats]:
-    """Processor seconds and requests by operation, for about ``requests`` requests."""
+def measure(
+    token: str, requests: int, seed: int, count_calls: bool = False
+) -> tuple[Counter, Counter, Counter, Counter, Stats]:
+    """Processor seconds, requests, SQL statements and (``count_calls``) function calls
+    by operation, for about ``requests`` requests."""
     import django
 
     django.setup()
@@ -70,11 +77,23 @@ def measure(token: str, requests: int, seed: int) -> tuple[Counter, Counter, Cou
         statements[current[0]] += 1
         return execute(sql, params, many, context)
 
+    profilers: dict[str, cProfile.Profile] = {}
+
+    def answered(environ, start_response):
+        if not count_calls:
+            return list(application(environ, start_response))
+        profiler = profilers.setdefault(current[0], cProfile.Profile())
+        profiler.enable()
+        try:
+            return list(application(environ, start_response))
+        finally:
+            profiler.disable()
+
     def timed(environ, start_response):
         started = time.thread_time()
         try:
             with connection.execute_wrapper(counted):
-                return list(application(environ, start_response))
+                return answered(environ, start_response)
         finally:
             spent[current[0]] += time.thread_time() - started
             calls[current[0]] += 1
@@ -98,10 +117,12 @@ def measure(token: str, requests: int, seed: int) -> tuple[Counter, Counter, Cou
     spent.clear()
     calls.clear()
     statements.clear()
+    profilers.clear()
     ops, weights = list(MIX), list(MIX.values())
     while calls.total() < requests:
         getattr(client, "do_" + client.rng.choices(ops, weights)[0])()
-    return spent, calls, statements, stats
+    function_calls = Counter({op: pstats.Stats(p).total_calls for op, p in profilers.items()})
+    return spent, calls, statements, function_calls, stats
 
 
 def survey(http: httpx.Client) -> dict:
@@ -116,22 +137,26 @@ def survey(http: httpx.Client) -> dict:
     }
 
 
-def report(spent: Counter, calls: Counter, statements: Counter, stats: Stats) -> None:
+def report(
+    spent: Counter, calls: Counter, statements: Counter, function_calls: Counter, stats: Stats
+) -> None:
     total = calls.total()
     print(f"\n{total} requests in one process: {spent.total() / total * 1000:.3f} ms of the "
           "application's processor time a request\n")  # fmt: skip
-    print(f"{'operation':<20}{'requests':>10}{'ms each':>10}{'share':>8}{'SQL each':>10}")
-    for op in sorted(calls):
-        share = spent[op] / spent.total() * 100
-        each = statements[op] / calls[op]
-        print(
-            f"{op:<20}{calls[op]:>10}{spent[op] / calls[op] * 1000:>10.3f}{share:>7.1f}%"
-            f"{each:>10.1f}"
-        )
-    print(
-        f"{'all':<20}{total:>10}{spent.total() / total * 1000:>10.3f}{100:>7.1f}%"
-        f"{statements.total() / total:>10.1f}"
-    )
+    counted = bool(function_calls)
+    header = f"{'operation':<20}{'requests':>10}{'ms each':>10}{'share':>8}{'SQL each':>10}"
+    print(header + (f"{'calls each':>12}" if counted else ""))
+    for op in sorted(calls) + ["all"]:
+        many, ms = (total, spent.total()) if op == "all" else (calls[op], spent[op])
+        sql = statements.total() if op == "all" else statements[op]
+        line = f"{op:<20}{many:>10}{ms / many * 1000:>10.3f}{ms / spent.total() * 100:>7.1f}%"
+        line += f"{sql / many:>10.1f}"
+        if counted:
+            made = function_calls.total() if op == "all" else function_calls[op]
+            line += f"{made / many:>12.0f}"
+        print(line)
+    if counted:
+        print("(function calls counted by cProfile: its cost is in the times above)")
     errors = sum(stats.errors.values())
     print(f"errors: {errors}, of which 5xx or no answer: {stats.failed}")
     if errors:
@@ -143,6 +168,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1, help="the same seed, the same requests")
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="count the function calls each request makes, which the machine's speed does "
+        "not change (the times then include the counting's own cost)",
+    )
     args = parser.parse_args()
 
     server_url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
@@ -163,9 +194,11 @@ def main() -> None:
             # The task worker re-evaluates what the writes mark stale, as beside osr serve.
             worker = start_task_worker(dict(os.environ), Path(tmp) / "worker.log")
             worker_before = cpu_seconds([worker.pid])[worker.pid]
-            spent, calls, statements, stats = measure(token, args.requests, args.seed)
+            spent, calls, statements, function_calls, stats = measure(
+                token, args.requests, args.seed, count_calls=args.calls
+            )
             worker_spent = cpu_seconds([worker.pid])[worker.pid] - worker_before
-            report(spent, calls, statements, stats)
+            report(spent, calls, statements, function_calls, stats)
             print(f"the task worker beside it: {worker_spent / calls.total() * 1000:.3f} ms "
                   "of processor time a request")  # fmt: skip
             print(backlog(env["DATABASE_URL"]))
