@@ -52,8 +52,8 @@ def test_an_api_write_needs_no_csrf_token_and_is_attributed_to_the_token(users):
         headers={"Authorization": f"Bearer {token}"},
     )
     assert made.status_code == 201, made.content
-    made = LogEntry.objects.get_for_object(Service.objects.get(slug="rural-payments")).get()
-    assert made.actor == users.delivery
+    entry = LogEntry.objects.get_for_object(Service.objects.get(slug="rural-payments")).get()
+    assert entry.actor == users.delivery
 
 
 def test_a_forged_page_post_is_still_refused(page):
