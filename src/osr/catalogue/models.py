@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from osr.core import locked_rows
 from osr.core.models import TimestampedModel
 from osr.core.refusals import Invalid
 from osr.core.shortcuts import require
@@ -211,6 +212,7 @@ class Service(TimestampedModel):
         today = timezone.localdate()
         with transaction.atomic():
             locked = Service.objects.select_for_update().get(pk=self.pk)
+            stored = locked_rows.copy_of(locked)
             check_phase_move(locked, phase, by=by, today=today, force=force, reason=reason)
             change = PhaseChange.objects.create(
                 service=locked,
@@ -222,7 +224,8 @@ class Service(TimestampedModel):
             )
             locked.phase = phase
             locked.phase_since = today
-            locked.save(update_fields=["phase", "phase_since", "updated"])
+            with locked_rows.kept(stored):
+                locked.save(update_fields=["phase", "phase_since", "updated"])
         self.phase, self.phase_since = locked.phase, locked.phase_since
         return change
 

@@ -12,6 +12,7 @@ from django.db.models import Model
 from django.http import HttpResponse
 from ninja import Header, Router, Status
 
+from . import locked_rows
 from .api_contract import QUERY_FILTERS, ErrorOut
 from .concurrency import check_if_match, etag_of
 from .paging import Shown, paginated
@@ -139,10 +140,12 @@ def crud_router(resource: Resource) -> Router:
             # The body is refused before the version: fix the request, then read the object.
             changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
             check_if_match(if_match, etag_of(output_of(resource, obj)))
+            stored = locked_rows.copy_of(obj)  # before the form changes it in place
             form = validated_form(resource, form_data_of(resource.form, obj) | changes, obj)
             # Moving an object to another group needs the right to edit there too.
             require(request, resource.perm("change"), form.instance)
-            save(form, by=request.user)
+            with locked_rows.kept(stored):
+                save(form, by=request.user)
         return tagged(response, get_object(resource, resource.key_of(form.instance)))
 
     @router.delete(

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from auditlog import middleware
+from auditlog import get_logentry_model, middleware, receivers
 from auditlog.cid import set_cid
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand
 from django.db.models.signals import pre_save
+
+from . import locked_rows
 
 _acting: ContextVar = ContextVar("osr_acting_person", default=None)
 # The address a request came from, as auditlog's middleware reads it: {"remote_addr": ...,
@@ -38,6 +42,38 @@ def register(model, *, exclude_fields=(), **options) -> None:
     """
     reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
     auditlog.register(model, exclude_fields=[*exclude_fields, *reverse], **options)
+    # auditlog's receiver of an update reads the stored row again; ours takes the row
+    # the update's transaction locked, where it kept one (``locked_rows``), and writes
+    # the entry as auditlog's does. Both names are private to the auditlog version
+    # pinned: OSR refuses to start if either has moved, rather than audit differently.
+    uid = auditlog._dispatch_uid(pre_save, receivers.log_update)
+    if not (pre_save.disconnect(sender=model, dispatch_uid=uid) and _WRITES_ENTRY):
+        raise ImproperlyConfigured(f"auditlog's update receiver of {model} is not where it was")
+    pre_save.connect(
+        _log_update, sender=model, dispatch_uid=f"osr.audit.update.{model._meta.label}"
+    )
+
+
+_WRITES_ENTRY = callable(getattr(receivers, "_create_log_entry", None))
+
+
+@receivers.check_disable
+def _log_update(sender, instance, **kwargs) -> None:
+    """auditlog's entry of an update, compared with the row as the transaction locked it
+    where one is kept, or else with the row read again (as auditlog does)."""
+    stored = None if instance._state.adding else locked_rows.as_stored(sender, instance.pk)
+    if stored is None:
+        receivers.log_update(sender, instance, **kwargs)
+        return
+    receivers._create_log_entry(
+        action=get_logentry_model().Action.UPDATE,
+        instance=instance,
+        sender=sender,
+        diff_old=stored,
+        diff_new=instance,
+        fields_to_check=kwargs.get("update_fields"),
+        use_json_for_changes=getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False),
+    )
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from . import locked_rows
 from .concurrency import edit_conflict, version_token
 from .refusals import Forbidden, Refusal, show_on
 from .resources import Resource, form_data_of
@@ -156,6 +157,7 @@ class ObjectEditView(ResourceView):
             self.require("add")
         version = self.version_of(obj)
         current = form_data_of(self.resource.form, obj) if obj is not None else None
+        stored = locked_rows.copy_of(obj) if obj is not None else None  # as locked
         form = self.form(data=request.POST, instance=obj)
         changed = edit_conflict(request, form, current) if current is not None else None
         if changed:
@@ -173,7 +175,8 @@ class ObjectEditView(ResourceView):
             if duplicate is not None and duplicate():
                 form.add_error(None, f"This {self.resource.singular} is already recorded")
             else:
-                saved = self.resource.save(form, by=request.user)  # type: ignore[misc]
+                with locked_rows.kept(stored):
+                    saved = self.resource.save(form, by=request.user)  # type: ignore[misc]
                 messages.success(request, f"{self.resource.singular.capitalize()} ‘{saved}’ saved")
                 return redirect(self.url_for("detail", saved))
         return self.show(form, obj, status=422 if form.errors else 200, version=version)

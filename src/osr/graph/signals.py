@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from osr.catalogue.models import Dependency, ExternalSystem, Service
+from osr.core import locked_rows
 
 from .models import GraphVersion
 
@@ -49,16 +50,23 @@ def _changes_index(instance: Service, update_fields) -> bool:
     phase move does, a confirmation of contacts does not). A save of every field is
     compared with the stored row, not with what was read when the service was loaded:
     a save that puts back a phase someone else has just changed changes the graph
-    too. The row is locked first, so no other write to it can come in between.
+    too. The row is locked first, so no other write to it can come in between; where
+    the save's transaction locked it when it read the service, the row as read then
+    is what is stored (``locked_rows``).
     """
     if instance._state.adding or instance.pk is None:
         return True
     if update_fields is not None:
         return bool(SERVICE_INDEX_FIELDS & set(update_fields))
-    stored = Service.objects.filter(pk=instance.pk)
-    if transaction.get_connection().in_atomic_block:
-        stored = stored.select_for_update()
-    before = stored.values_list(*_SERVICE_COLUMNS).first()
+    locked = locked_rows.as_stored(Service, instance.pk)
+    before: tuple | None
+    if locked is not None:
+        before = tuple(getattr(locked, column) for column in _SERVICE_COLUMNS)
+    else:
+        stored = Service.objects.filter(pk=instance.pk)
+        if transaction.get_connection().in_atomic_block:
+            stored = stored.select_for_update()
+        before = stored.values_list(*_SERVICE_COLUMNS).first()
     return before != tuple(getattr(instance, column) for column in _SERVICE_COLUMNS)
 
 
