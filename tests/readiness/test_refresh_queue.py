@@ -1,13 +1,20 @@
 """Changes committed while a refresh waits in the queue share it: it loads them together."""
 
+import datetime as dt
+from unittest import mock
+
 import pytest
+from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from osr.catalogue.models import Service
 from osr.readiness.models import ReadinessResult
 from osr.readiness.results import refresh_ids
-from osr.readiness.tasks import refresh_results
+from osr.readiness.tasks import refresh_queued, refresh_results
 
 from ..factories import ServiceFactory
 
@@ -81,3 +88,46 @@ def test_a_failed_or_finished_refresh_is_not_waiting(stored, django_capture_on_c
     first.set_successful({"refreshed": 1})
     moved(stored[1], django_capture_on_commit_callbacks)
     assert queued() == [[stored[0].pk], [stored[1].pk]]
+
+
+def _refresh_task(**fields) -> DBTaskResult:
+    """A refresh in the queue, in the state ``fields`` give."""
+    return DBTaskResult.objects.create(
+        task_path=refresh_results.module_path,
+        backend_name=refresh_results.backend,
+        queue_name=refresh_results.queue_name,
+        args_kwargs={"args": [[1]], "kwargs": {}},
+        **fields,
+    )
+
+
+def _queue_says() -> bool:
+    """What the queue's own ``ready()`` says of the refreshes, as it reads the time."""
+    return (
+        DBTaskResult.objects.ready()
+        .filter(task_path=refresh_results.module_path, queue_name=refresh_results.queue_name)
+        .exists()
+    )
+
+
+def test_a_refresh_is_seen_waiting_exactly_when_the_queue_would_start_it(users):
+    assert refresh_queued() is _queue_says() is False
+    later = _refresh_task(run_after=timezone.now() + dt.timedelta(hours=1))
+    assert refresh_queued() is _queue_says() is False  # not to start yet
+    _refresh_task(status=TaskResultStatus.RUNNING)
+    _refresh_task(status=TaskResultStatus.SUCCESSFUL)
+    assert refresh_queued() is _queue_says() is False  # started, or done
+    later.run_after = timezone.now() - dt.timedelta(seconds=1)
+    later.save()
+    assert refresh_queued() is _queue_says() is True  # its time has come
+    later.delete()
+    _refresh_task()  # to start as soon as a worker is free
+    assert refresh_queued() is _queue_says() is True
+
+
+def test_whether_a_refresh_waits_is_asked_by_sql_written_once(users):
+    refresh_queued()  # written the first time it is asked, as a process starts
+    written = mock.patch.object(SQLCompiler, "as_sql", autospec=True)
+    with written as writes, CaptureQueriesContext(connection) as queries:
+        refresh_queued()
+    assert writes.call_count == 0 and len(queries) == 1

@@ -16,6 +16,7 @@ migration is followed by a restart (``docs/production.md``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -32,6 +33,7 @@ M = TypeVar("M", bound=Model)
 # Stand-ins for the value while the SQL is written, found again among its parameters.
 _TEXT_PROBE = "\x1fosr-compiled-look-up\x1f"
 _NUMBER_PROBE = -7_361_004_291_553
+_TIME_PROBE = dt.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=dt.UTC)
 # A placeholder of the SQL the ORM writes, or a percent sign it has escaped.
 _PLACEHOLDER = re.compile("%%|%s")
 
@@ -103,6 +105,41 @@ class ByKeys(Generic[M]):
         if compiled is None:
             compiled = self._compiled[using] = _CompiledKeys(self.queryset(), using)
         return compiled.get(keys)  # type: ignore[return-value]
+
+
+class ExistsAt:
+    """``queryset(moment).exists()``, written once, for a question whose only changing
+    value is a moment compared with ``field`` (the time now, say): one asked on every
+    write, whose SQL costs more to write than to answer. ``queryset`` is called once
+    per database, with a stand-in for the moment."""
+
+    def __init__(self, queryset: Callable[[dt.datetime], QuerySet], field: str) -> None:
+        self.queryset, self.field = queryset, field
+        self._compiled: dict[str, tuple[str, list, int]] = {}
+
+    def exists(self, moment: dt.datetime, using: str = DEFAULT_DB_ALIAS) -> bool:
+        connection = connections[using]
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = self._written(using)
+        sql, params, position = compiled
+        params = list(params)
+        params[position] = self._db_value(moment, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() is not None
+
+    def _db_value(self, moment: dt.datetime, connection) -> Any:
+        field = self.queryset(_TIME_PROBE).model._meta.get_field(self.field)
+        return field.get_db_prep_value(moment, connection)
+
+    def _written(self, using: str) -> tuple[str, list, int]:
+        compiler = self.queryset(_TIME_PROBE).query.exists().get_compiler(using)
+        sql, params = compiler.as_sql()
+        params, probed = list(params), self._db_value(_TIME_PROBE, connections[using])
+        if params.count(probed) != 1:
+            raise ValueError(f"the moment is not one parameter of {sql!r}")
+        return sql, params, params.index(probed)
 
 
 class _Builder:

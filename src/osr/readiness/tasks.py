@@ -1,12 +1,15 @@
 """Background work: the stored readiness of the services committed changes touched, one
 service or thousands, evaluated off the request that made the change."""
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from osr.catalogue.models import Service
+from osr.core.compiled import ExistsAt
 
 from .models import ReadinessResult
 from .results import BATCH, ensure_current
@@ -41,12 +44,20 @@ def refresh_queued() -> bool:
     """
     if not isinstance(refresh_results.get_backend(), DatabaseBackend):
         return False
-    return (
-        DBTaskResult.objects.ready()
-        .filter(
-            task_path=refresh_results.module_path,
-            backend_name=refresh_results.backend,
-            queue_name=refresh_results.queue_name,
-        )
-        .exists()
+    return _WAITING.exists(timezone.now())
+
+
+def _refreshes_ready_at(moment) -> QuerySet:
+    """The refreshes a worker may start at ``moment``: the queue's ``ready()``, which
+    reads the time itself, asked of a given moment."""
+    return DBTaskResult.objects.filter(
+        Q(run_after=get_date_max()) | Q(run_after__lte=moment),
+        status=TaskResultStatus.READY,
+        task_path=refresh_results.module_path,
+        backend_name=refresh_results.backend,
+        queue_name=refresh_results.queue_name,
     )
+
+
+# Asked after every committed change, so written once.
+_WAITING = ExistsAt(_refreshes_ready_at, "run_after")
