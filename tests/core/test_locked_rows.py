@@ -3,12 +3,15 @@ check compare with that row: what they record is what a fresh read of the row wo
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from auditlog.models import LogEntry
 from django.db import connection, transaction
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
-from osr.catalogue.models import Service
+from osr.catalogue.models import Service, locked_service
 from osr.core import locked_rows
 from osr.graph.models import GraphVersion
 
@@ -135,3 +138,16 @@ def test_outside_a_transaction_no_row_is_kept(flood):
         flood.save()
     (entry,) = _updates_of(flood)
     assert entry.changes_dict == {"description": ["Warns", "Changed"]}
+
+
+def test_a_move_locks_its_service_by_sql_written_once(flood):
+    with transaction.atomic():
+        locked_service(flood.pk)  # written the first time, as a process starts
+        written = mock.patch.object(SQLCompiler, "as_sql", autospec=True)
+        with written as writes, CaptureQueriesContext(connection) as queries:
+            assert locked_service(flood.pk) == flood
+        assert writes.call_count == 0 and len(queries) == 1
+        if connection.features.has_select_for_update:
+            assert queries[0]["sql"].endswith("FOR UPDATE")
+        with pytest.raises(Service.DoesNotExist):
+            locked_service(flood.pk + 1000)

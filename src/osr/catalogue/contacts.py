@@ -21,7 +21,7 @@ from osr.core.notifications.choices import Kind
 from osr.core.shortcuts import day, require
 
 from .choices import Phase
-from .models import Service
+from .models import Service, locked_service
 from .recipients import team_addresses, teams_channel
 
 CONTACT_FIELDS = (
@@ -72,7 +72,7 @@ def confirm_contacts(service: Service, *, by, today: dt.date) -> Service:
     """Record that the service's team has checked its contacts today."""
     require(by, "catalogue.change_service", service)
     with transaction.atomic():
-        locked = Service.objects.select_for_update().get(pk=service.pk)
+        locked = locked_service(service.pk)
         locked.contacts_confirmed_on = today
         locked.save(update_fields=["contacts_confirmed_on", "updated"])
     service.contacts_confirmed_on = today

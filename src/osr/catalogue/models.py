@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from osr.core import locked_rows
+from osr.core.compiled import OneBy
 from osr.core.models import TimestampedModel
 from osr.core.refusals import Invalid
 from osr.core.shortcuts import require
@@ -211,7 +212,7 @@ class Service(TimestampedModel):
                 raise Invalid({"reason": ["Give a reason for forcing the move"]})
         today = timezone.localdate()
         with transaction.atomic():
-            locked = Service.objects.select_for_update().get(pk=self.pk)
+            locked = locked_service(self.pk)
             stored = locked_rows.copy_of(locked)
             check_phase_move(locked, phase, by=by, today=today, force=force, reason=reason)
             change = PhaseChange.objects.create(
@@ -228,6 +229,19 @@ class Service(TimestampedModel):
                 locked.save(update_fields=["phase", "phase_since", "updated"])
         self.phase, self.phase_since = locked.phase, locked.phase_since
         return change
+
+
+# A service's row, locked until the transaction ends, by SQL written once: every phase
+# move and confirmation of contacts reads it so.
+_LOCKED = OneBy(lambda: Service.objects.select_for_update(), "pk")
+
+
+def locked_service(pk: int) -> Service:
+    """The service with this key, its row locked until the transaction ends."""
+    found = _LOCKED.get(pk)
+    if found is None:
+        raise Service.DoesNotExist(f"No service has the key {pk}")
+    return found
 
 
 class PhaseChange(models.Model):
